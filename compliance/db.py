@@ -1,0 +1,146 @@
+"""Opening the database: URL resolution, SQLite WAL + write locking, Alembic upgrades, session scopes."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from compliance.errors import DatabaseError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB = "sqlite:///provenance.db"
+ENV_DB = "PROVENANCE_DB"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def resolve_url(db: str | None) -> str:
+    """--db, then $PROVENANCE_DB, then ./provenance.db; a bare path means a SQLite file."""
+    value = db or os.environ.get(ENV_DB) or DEFAULT_DB
+    if "://" not in value:
+        value = f"sqlite:///{value}"
+    return value
+
+
+def _check_sqlite_path(url: URL) -> None:
+    path = url.database
+    if not path or path == ":memory:":
+        return
+    folder = Path(path).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise DatabaseError(
+            f"cannot create the database {path}: folder {folder} does not exist.",
+            "create the folder first or pass --db with a path in an existing folder.",
+        )
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    """WAL so readers never block the writer; BEGIN IMMEDIATE + busy_timeout so a second writer waits, not fails."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(db: str | None = None) -> Engine:
+    """An engine for --db/PROVENANCE_DB; raises DatabaseError with a hint on a bad URL or missing folder."""
+    raw = resolve_url(db)
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise DatabaseError(f"'{raw}' is not a database URL.", "pass --db sqlite:///PATH or postgresql+psycopg://...") from exc
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    try:
+        if url.get_backend_name() == "sqlite":
+            _check_sqlite_path(url)
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            _install_sqlite_pragmas(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise DatabaseError(f"cannot use database '{raw}': {exc}", "check the --db URL and its driver.") from exc
+    return engine
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent)."""
+    from alembic import command
+
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"cannot open or migrate the database {engine.url.render_as_string(hide_password=True)}: {exc.orig}",
+            "check that the server is running and the URL, user and permissions are right.",
+        ) from exc
+
+
+def open_db(db: str | None = None) -> Engine:
+    """Engine with the schema at head: what every command uses."""
+    engine = make_engine(db)
+    upgrade(engine)
+    return engine
+
+
+def table_names(engine: Engine) -> list[str]:
+    return sorted(inspect(engine).get_table_names())
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def insert_ignore(session: Session, model: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING, on SQLite and PostgreSQL alike."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+    else:  # pragma: no cover - other backends: best effort, one row at a time
+        raise DatabaseError(f"database backend '{dialect}' is not supported.", "use SQLite or PostgreSQL.")
+    session.execute(stmt)

@@ -1,0 +1,273 @@
+"""The data model (SQLAlchemy 2.0, typed). Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Alembic naming.rst: stable constraint names so batch migrations on SQLite can find them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+_SIGN = 1 << 63
+_MOD = 1 << 64
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now; every stored time is UTC."""
+    return datetime.now(timezone.utc)
+
+
+class UInt64(TypeDecorator[int]):
+    """An unsigned 64-bit fingerprint stored in a signed BIGINT (SQLite and PostgreSQL have no unsigned type)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: int | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        return value - _MOD if value >= _SIGN else value
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        return value + _MOD if value < 0 else value
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+
+
+class Site(Base):
+    """A site people name in credits: its display name, aliases, origins and role."""
+
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="unknown")
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+    origins: Mapped[list["SiteOrigin"]] = relationship(back_populates="site", cascade="all, delete-orphan")
+
+
+class SiteOrigin(Base):
+    """One origin (scheme://host:port) belonging to a site."""
+
+    __tablename__ = "site_origin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    origin: Mapped[str] = mapped_column(String(300), unique=True)
+    site: Mapped[Site] = relationship(back_populates="origins")
+
+
+class CrawlRun(Base):
+    """One crawl: what was asked, with which settings, what came back and how it ended."""
+
+    __tablename__ = "crawl_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    request: Mapped[dict[str, Any]] = mapped_column(default=dict)  # start URLs, sites, roles
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | failed
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Capture(Base):
+    """One HTTP fetch: append-only evidence."""
+
+    __tablename__ = "capture"
+    __table_args__ = (UniqueConstraint("run_id", "requested_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    kind: Mapped[str] = mapped_column(String(10), default="page")  # page | image
+    requested_url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    redirect_chain: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[int | None] = mapped_column(Integer)
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    warc_file: Mapped[str | None] = mapped_column(Text)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Document(Base):
+    """One version of an article at a URL; a changed page keeps its earlier versions (is_current=False)."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint("url", "text_sha256"),
+        Index("ix_document_current", "is_current"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)  # canonical URL
+    fetched_url: Mapped[str] = mapped_column(Text)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    title: Mapped[str | None] = mapped_column(Text)
+    byline: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(40))
+    modified: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    simhash: Mapped[int | None] = mapped_column(UInt64)
+    credits: Mapped[list[Any]] = mapped_column(default=list)
+    outbound_links: Mapped[list[Any]] = mapped_column(default=list)
+    disclaimers: Mapped[list[Any]] = mapped_column(default=list)
+    alternates: Mapped[list[Any]] = mapped_column(default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)  # site_name, repeated title count, warnings
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    taken_down_at: Mapped[datetime | None]
+    taken_down_reason: Mapped[str | None] = mapped_column(Text)
+
+    site: Mapped[Site] = relationship()
+    appearances: Mapped[list["ImageAppearance"]] = relationship(back_populates="document")
+
+
+class Image(Base):
+    """An image URL, its bytes' fingerprints and the credit embedded in the file."""
+
+    __tablename__ = "image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[str | None] = mapped_column(String(20))
+    phash: Mapped[str | None] = mapped_column(String(128))  # hex of the perceptual hash
+    phash_method: Mapped[str | None] = mapped_column(String(20))
+    phash_quality: Mapped[int | None] = mapped_column(Integer)
+    embedded: Mapped[dict[str, Any]] = mapped_column(default=dict)  # EXIF/IPTC/XMP credit fields
+    c2pa: Mapped[dict[str, Any]] = mapped_column(default=dict)  # presence, validation state, error
+    error: Mapped[str | None] = mapped_column(Text)  # why bytes could not be used
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    taken_down_at: Mapped[datetime | None]
+    taken_down_reason: Mapped[str | None] = mapped_column(Text)
+
+    appearances: Mapped[list["ImageAppearance"]] = relationship(back_populates="image")
+
+
+class ImageAppearance(Base):
+    """An image shown on a page, with what that page says about it."""
+
+    __tablename__ = "image_appearance"
+    __table_args__ = (UniqueConstraint("document_id", "image_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("image.id"), index=True)
+    alt: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    credit_line: Mapped[str | None] = mapped_column(Text)
+    credited_source: Mapped[str | None] = mapped_column(Text)
+    jsonld_credit: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    document: Mapped[Document] = relationship(back_populates="appearances")
+    image: Mapped[Image] = relationship(back_populates="appearances")
+
+
+class Match(Base):
+    """Copy -> original, for documents (kind='document') and image appearances (kind='image')."""
+
+    __tablename__ = "match"
+    __table_args__ = (UniqueConstraint("kind", "copy_id", "original_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    copy_id: Mapped[int] = mapped_column(Integer, index=True)
+    original_id: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    distance: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditRun(Base):
+    """One audit pass: the policy it applied (thresholds) and when."""
+
+    __tablename__ = "audit_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Finding(Base):
+    """One audit result for one copy (a document or an image appearance)."""
+
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_run_id: Mapped[int] = mapped_column(ForeignKey("audit_run.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(10))  # document | image
+    subject_id: Mapped[int] = mapped_column(Integer)  # document.id or image_appearance.id
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
