@@ -1,0 +1,39 @@
+"""`provenance link` and `provenance audit`: match copies to originals, then apply the attribution rules."""
+
+from __future__ import annotations
+
+import click
+
+from compliance.cli.common import db_option, open_engine
+
+
+@click.command("link")
+@db_option
+@click.pass_context
+def link_cmd(ctx: click.Context, db: str | None) -> None:
+    """Link copies to their originals (text simhash + shingle containment, image perceptual hash).
+
+    Recomputes all matches from the crawled corpus; evidence is never changed.
+    """
+    from compliance.linking import link
+    from compliance.settings import policy
+
+    result = link(open_engine(ctx, db), policy())
+    click.echo(f"linked {result.document_matches} document and {result.image_matches} image matches "
+               f"({result.documents_indexed} documents, {result.images_indexed} images indexed)")
+
+
+@click.command("audit")
+@db_option
+@click.pass_context
+def audit_cmd(ctx: click.Context, db: str | None) -> None:
+    """Check every copy's attribution and record findings (credited_ok, missing_credit, ...).
+
+    Each audit is a new run; the report shows the latest one.
+    """
+    from compliance.audit import audit
+    from compliance.settings import policy
+
+    result = audit(open_engine(ctx, db), policy())
+    codes = ", ".join(f"{k} {v}" for k, v in sorted(result.by_code.items())) or "no findings"
+    click.echo(f"audit run {result.audit_run_id}: {result.documents} documents, {result.images} images: {codes}")

@@ -1,0 +1,58 @@
+"""`provenance crawl`: crawl sites with Scrapy and store the evidence."""
+
+from __future__ import annotations
+
+import click
+
+from compliance.cli.common import UserFacingError, db_option, db_url, verbose
+from compliance.errors import InputError
+from compliance.records import ROLES, SiteSpec
+
+
+def check_role(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """A mistyped role is a user error with one line and exit 1 (not a usage dump)."""
+    role = value.strip().lower()
+    if role not in ("publisher", "aggregator"):
+        raise UserFacingError(
+            f"unknown role '{value}'. Fix: use --role publisher (originals) or --role aggregator (copies)."
+        )
+    return role
+
+
+@click.command("crawl")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--role", required=True, callback=check_role, metavar="publisher|aggregator",
+              help="What the site is: a publisher of originals or an aggregator that republishes.")
+@click.option("--name", default=None, help="Name people use for the site in credits (default: its host).")
+@click.option("--alias", "aliases", multiple=True, help="Other names for the site (repeatable): 'BBC News', 'bbc.co.uk'.")
+@click.option("--max-pages", default=200, show_default=True, type=click.IntRange(1), help="Stop after this many pages.")
+@click.option("--depth", default=3, show_default=True, type=click.IntRange(0), help="Follow links this many hops from a start URL.")
+@click.option("--warc-dir", default="warc", show_default=True, help="Folder for the WARC evidence files.")
+@db_option
+@click.pass_context
+def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | None, aliases: tuple[str, ...],
+              max_pages: int, depth: int, warc_dir: str, db: str | None) -> None:
+    """Crawl one site from its start URLs and record where every article and image came from.
+
+    Pages, images, redirects and HTTP evidence (WARC) are stored in the database; run it once
+    per site, then `provenance link` and `provenance audit`.
+    """
+    from urllib.parse import urlsplit
+
+    from crawler.runner import CrawlTarget, run_crawl
+
+    if role not in ROLES:
+        raise InputError(f"unknown role '{role}'.", "use publisher or aggregator.")
+    site_name = (name or urlsplit(urls[0]).hostname or urls[0]).strip()
+    target = CrawlTarget(SiteSpec(name=site_name, role=role, aliases=list(aliases)), list(urls))
+    result = run_crawl([target], db=db_url(ctx, db), warc_dir=warc_dir, max_pages=max_pages, depth=depth)
+    c = result.counts
+    click.echo(f"crawl run {result.run_id}: {c['pages']} pages, {c['images']} images, "
+               f"{c['errors']} failed fetches in {result.seconds:.1f} s ({site_name}, {role})")
+    if verbose(ctx) and c["errors"]:
+        click.echo("failed fetches are listed in the report's evidence section", err=True)
+    if result.start_failures:
+        for url, reason in result.start_failures[:-1]:
+            click.echo(f"error: {url} {reason}", err=True)
+        url, reason = result.start_failures[-1]
+        raise UserFacingError(f"{url} {reason}; the fault is recorded in crawl run {result.run_id}.")

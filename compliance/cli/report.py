@@ -1,0 +1,48 @@
+"""`provenance report ...`: render reports from the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from compliance.cli.common import db_option, open_engine
+from compliance.errors import ReportError
+
+
+@click.group("report")
+def report_group() -> None:
+    """Write reports: attribution (per copy: credit present and true?)."""
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to -o FILE (folder must exist) or stdout."""
+    if output in (None, "-"):
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    assert output is not None
+    path = Path(output)
+    if not path.parent.resolve().is_dir():
+        raise ReportError(f"cannot write {output}: folder {path.parent} does not exist.", "create it or pick another -o path.")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"cannot write {output}: {exc.strerror}.", "pick a writable -o path.") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+@report_group.command("attribution")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv", "md"]), default="html", show_default=True,
+              help="Output format; json follows the documented contract.")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
+@db_option
+@click.pass_context
+def attribution_cmd(ctx: click.Context, fmt: str, output: str | None, db: str | None) -> None:
+    """The attribution report: each copy, its originals and whether its credit is there and true."""
+    from compliance.attribution_report import build_attribution_report
+    from compliance.db import session_scope
+    from reports.render import render_attribution
+
+    with session_scope(open_engine(ctx, db)) as session:
+        data = build_attribution_report(session)
+    write_output(render_attribution(data, fmt), output)

@@ -1,0 +1,257 @@
+"""Persisting what the crawler saw: sites, runs, captures, documents, images. Idempotent by design."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from compliance.db import insert_ignore, session_scope
+from compliance.models import (
+    Capture,
+    CrawlRun,
+    Document,
+    Image,
+    ImageAppearance,
+    Site,
+    SiteOrigin,
+    utcnow,
+)
+from compliance.records import CaptureRecord, ImageItem, PageItem, SiteSpec
+
+logger = logging.getLogger(__name__)
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port], lower-case, default ports dropped: what a site is keyed by."""
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "http").lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port is None or (scheme, port) in (("http", 80), ("https", 443)):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def ensure_sites(engine: Engine, specs: Iterable[SiteSpec]) -> dict[str, int]:
+    """Register sites by name (merging aliases and origins); a known role is never downgraded to unknown."""
+    ids: dict[str, int] = {}
+    with session_scope(engine) as session:
+        for spec in specs:
+            insert_ignore(session, Site, [{"name": spec.name, "role": spec.role, "aliases": []}], ["name"])
+            site = session.scalars(select(Site).where(Site.name == spec.name)).one()
+            if spec.role != "unknown":
+                site.role = spec.role
+            merged = list(dict.fromkeys([*site.aliases, *spec.aliases]))
+            if merged != site.aliases:
+                site.aliases = merged
+            rows = [{"site_id": site.id, "origin": origin_of(o)} for o in spec.origins]
+            insert_ignore(session, SiteOrigin, rows, ["origin"])
+            ids[spec.name] = site.id
+    return ids
+
+
+def start_run(engine: Engine, request: dict[str, Any], settings: dict[str, Any]) -> int:
+    with session_scope(engine) as session:
+        run = CrawlRun(request=request, settings=settings, status="running")
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def run_counts(session: Session, run_id: int) -> dict[str, int]:
+    """Counts of what a run captured, read back from the evidence itself."""
+
+    def count(*conds: Any) -> int:
+        return int(session.scalar(select(func.count()).select_from(Capture).where(Capture.run_id == run_id, *conds)) or 0)
+
+    return {
+        "pages": count(Capture.kind == "page", Capture.error.is_(None)),
+        "images": count(Capture.kind == "image", Capture.error.is_(None)),
+        "errors": count(Capture.error.is_not(None)),
+        "captures": count(),
+    }
+
+
+def finish_run(engine: Engine, run_id: int, status: str, error: str | None = None) -> dict[str, int]:
+    with session_scope(engine) as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        counts = run_counts(session, run_id)
+        run.counts = counts
+        run.status = status
+        run.error = error
+        run.finished_at = utcnow()
+        return counts
+
+
+def _site_id(session: Session, name: str) -> int | None:
+    return session.scalar(select(Site.id).where(Site.name == name))
+
+
+def _capture_row(run_id: int, site_id: int | None, rec: CaptureRecord) -> dict[str, Any]:
+    row = asdict(rec)
+    row.update(run_id=run_id, site_id=site_id)
+    row["fetched_at"] = rec.fetched_at or utcnow()
+    return row
+
+
+def _insert_capture(session: Session, run_id: int, site_id: int | None, rec: CaptureRecord) -> tuple[int, bool]:
+    """Insert the capture once per (run, requested URL); returns (id, created)."""
+    before = session.scalar(
+        select(Capture.id).where(Capture.run_id == run_id, Capture.requested_url == rec.requested_url)
+    )
+    if before is not None:
+        return before, False
+    insert_ignore(session, Capture, [_capture_row(run_id, site_id, rec)], ["run_id", "requested_url"])
+    cid = session.scalar(select(Capture.id).where(Capture.run_id == run_id, Capture.requested_url == rec.requested_url))
+    assert cid is not None
+    return cid, True
+
+
+def document_url(item: PageItem) -> str:
+    """The canonical URL when it stays on the fetched origin; a canonical pointing elsewhere is not trusted."""
+    fetched = item.capture.final_url or item.capture.requested_url
+    canonical = item.article.canonical_url if item.article else None
+    if canonical and canonical.startswith(("http://", "https://")) and origin_of(canonical) == origin_of(fetched):
+        return canonical
+    return fetched
+
+
+def text_sha256(text: str) -> str:
+    from compliance.text import normalise
+
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
+    """Store one page capture and, when it has article text, its document and image appearances.
+
+    Returns the document id, or None when the page gave no document.
+    """
+    from compliance.simhash import simhash_text
+
+    with session_scope(engine) as session:
+        site_id = _site_id(session, item.site)
+        capture_id, _created = _insert_capture(session, run_id, site_id, item.capture)
+        art = item.article
+        if item.capture.error or art is None or not art.text.strip() or site_id is None:
+            return None
+        url = document_url(item)
+        sha = text_sha256(art.text)
+        now = item.capture.fetched_at or utcnow()
+        existing = session.scalars(select(Document).where(Document.url == url, Document.text_sha256 == sha)).first()
+        if existing is None:
+            session.execute(update(Document).where(Document.url == url).values(is_current=False))
+            doc = Document(
+                site_id=site_id,
+                url=url,
+                fetched_url=item.capture.final_url or item.capture.requested_url,
+                capture_id=capture_id,
+                title=art.title,
+                byline=art.byline,
+                published=art.published,
+                modified=art.modified,
+                language=art.language,
+                text=art.text,
+                text_sha256=sha,
+                simhash=simhash_text(art.text),
+                credits=[asdict(c) for c in art.credits],
+                outbound_links=list(art.outbound_links),
+                disclaimers=list(art.disclaimers),
+                alternates=[asdict(a) for a in art.alternates],
+                extra={
+                    "site_name": art.site_name,
+                    "canonical_declared": art.canonical_url,
+                    "repeated_title_count": art.repeated_title_count,
+                    "warnings": art.warnings,
+                },
+                is_current=True,
+                first_seen=now,
+                last_seen=now,
+            )
+            session.add(doc)
+            session.flush()
+        else:
+            doc = existing
+            doc.last_seen = now
+            doc.capture_id = capture_id
+            if not doc.is_current:
+                session.execute(update(Document).where(Document.url == url).values(is_current=False))
+                doc.is_current = True
+        _store_appearances(session, doc.id, item, now)
+        return doc.id
+
+
+def _store_appearances(session: Session, document_id: int, item: PageItem, now: datetime) -> None:
+    assert item.article is not None
+    refs = [r for r in item.article.images if r.src.startswith(("http://", "https://"))]
+    if not refs:
+        return
+    insert_ignore(session, Image, [{"url": r.src, "first_seen": now, "last_seen": now} for r in refs], ["url"])
+    ids = dict(session.execute(select(Image.url, Image.id).where(Image.url.in_([r.src for r in refs]))).tuples().all())
+    rows = []
+    for pos, ref in enumerate(refs):
+        rows.append(
+            {
+                "document_id": document_id,
+                "image_id": ids[ref.src],
+                "alt": ref.alt,
+                "caption": ref.caption,
+                "credit_line": ref.credit_line,
+                "credited_source": ref.credited_source,
+                "jsonld_credit": ref.jsonld_credit,
+                "position": pos,
+            }
+        )
+    insert_ignore(session, ImageAppearance, rows, ["document_id", "image_id"])
+
+
+def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
+    """Store an image capture and fingerprint its bytes; undecodable bytes are recorded, not fatal."""
+    from compliance.errors import ComplianceError
+    from compliance.imagehash import fingerprint_image
+    from compliance.imagemeta import read_c2pa, read_embedded
+
+    fields: dict[str, Any] = {}
+    if item.capture.error is None and item.body is not None:
+        fields["embedded"] = read_embedded(item.body)
+        fields["c2pa"] = read_c2pa(item.body, item.capture.content_type or "image/jpeg")
+        try:
+            fp = fingerprint_image(item.body)
+        except ComplianceError as exc:
+            fields["error"] = exc.one_line()
+        else:
+            fields.update(
+                sha256=fp.sha256,
+                width=fp.width,
+                height=fp.height,
+                format=fp.format,
+                phash=fp.phash,
+                phash_method=fp.method,
+                phash_quality=fp.quality,
+                error=None,
+            )
+    elif item.capture.error:
+        fields["error"] = item.capture.error
+    url = item.capture.requested_url
+    now = item.capture.fetched_at or utcnow()
+    with session_scope(engine) as session:
+        site_id = _site_id(session, item.site)
+        capture_id, _ = _insert_capture(session, run_id, site_id, item.capture)
+        insert_ignore(session, Image, [{"url": url, "first_seen": now, "last_seen": now}], ["url"])
+        image = session.scalars(select(Image).where(Image.url == url)).one()
+        image.last_seen = now
+        if item.capture.error is None:
+            image.capture_id = capture_id
+        for key, value in fields.items():
+            setattr(image, key, value)
+        return image.id

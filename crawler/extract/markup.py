@@ -1,0 +1,228 @@
+"""Shared HTML plumbing for the extractors: decoding, parsing, reader-visible text blocks, JSON-LD walking."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+# Characters libxml2 refuses in a str (NUL, C0 controls, lone surrogates, U+FFFE/U+FFFF).
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# WHATWG Encoding: these labels mean windows-1252 on the web.
+_AS_CP1252 = {"latin-1", "iso8859-1", "ascii", "cp1252"}
+_WS = re.compile(r"\s+")
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br caption dd details dialog div dl dt fieldset figcaption figure footer "
+    "form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre section summary table tbody td tfoot th "
+    "thead tr ul img picture video audio iframe".split()
+)
+SKIP_TAGS = frozenset("script style noscript template svg math head select option button textarea".split())
+
+
+def decode_html(body: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
+    """Bytes to text: BOM, then the given/declared charset, then UTF-8, windows-1252, UTF-8 with replacement."""
+    warnings: list[str] = []
+    candidates: list[str] = []
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            body = body[len(bom) :]
+            candidates.append(name)
+            break
+    if encoding:
+        candidates.append(encoding)
+    match = _META_CHARSET.search(body[:8192])
+    if match:
+        candidates.append(match.group(1).decode("ascii", "ignore"))
+    candidates += ["utf-8", "cp1252"]
+    declared = len(candidates) - 2
+    for index, label in enumerate(candidates):
+        try:
+            codec = codecs.lookup(label).name
+        except LookupError:
+            warnings.append(f"unknown charset {label!r} ignored")
+            continue
+        if codec.startswith("utf-16") and index >= 1 and not body[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            codec = "utf-8"  # a UTF-16 label in an ASCII-compatible document is a lie (WHATWG)
+        for attempt in ("cp1252", "latin-1") if codec in _AS_CP1252 else (codec,):
+            try:
+                text = body.decode(attempt)
+            except (UnicodeDecodeError, LookupError):
+                continue
+            if index >= declared and declared > 0 and not warnings:
+                warnings.append(f"declared charset did not decode; used {attempt}")
+            return text, warnings
+    warnings.append("undecodable bytes replaced (utf-8)")
+    return body.decode("utf-8", errors="replace"), warnings
+
+
+def clean_markup(text: str) -> str:
+    """Drop what libxml2 rejects in a str (control chars, surrogates, an XML declaration)."""
+    return _XML_DECL.sub("", _BAD_CHARS.sub("", text), count=1)
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    """Parse cleaned markup into a document tree; None when there is nothing to parse."""
+    if not text.strip():
+        return None
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+    return tree if isinstance(tree, lxml.html.HtmlElement) else None
+
+
+def norm_space(text: str | None) -> str:
+    """NFKC plus whitespace folding: the form compared and returned everywhere."""
+    if not text:
+        return ""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def line_key(text: str | None) -> str:
+    """Comparison key for a whole line (case, spacing and edge punctuation aside)."""
+    return norm_space(text).casefold().strip(" .:;,!?\"'“”‘’|-–—")
+
+
+def element_text(el: etree._Element) -> str:
+    """Reader-visible text of one element (scripts and styles skipped), whitespace folded."""
+    parts: list[str] = []
+    walker = etree.iterwalk(el, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event in ("comment", "pi"):
+            parts.append(node.tail or "")
+        elif event == "start":
+            if node.tag in BLOCK_TAGS:
+                parts.append(" ")
+            if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
+                walker.skip_subtree()
+            elif node.text:
+                parts.append(node.text)
+        else:
+            if node.tag in BLOCK_TAGS:
+                parts.append(" ")
+            if node is not el and node.tail:
+                parts.append(node.tail)
+    return norm_space("".join(parts))
+
+
+def text_blocks_with_elements(tree: etree._Element) -> list[tuple[str, etree._Element]]:
+    """Lines as a reader sees them (split at block elements and <br>), each with the block that holds it."""
+    out: list[tuple[str, etree._Element]] = []
+    buf: list[str] = []
+    stack: list[etree._Element] = [tree]
+
+    def flush() -> None:
+        line = norm_space("".join(buf))
+        buf.clear()
+        if line:
+            out.append((line, stack[-1]))
+
+    walker = etree.iterwalk(tree, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else None
+        if event in ("comment", "pi"):
+            buf.append(el.tail or "")
+        elif event == "start":
+            if tag is None or tag in SKIP_TAGS:
+                walker.skip_subtree()
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+                stack.append(el)
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag is not None and tag in BLOCK_TAGS and tag not in SKIP_TAGS:
+                flush()
+                if len(stack) > 1:
+                    stack.pop()
+            if el is not tree and el.tail:
+                buf.append(el.tail)
+    flush()
+    return out
+
+
+def absolute_url(href: str | None, base: str) -> str | None:
+    """An absolute http(s) URL for href, or None (data:, javascript:, mailto:, garbage)."""
+    if not href:
+        return None
+    href = norm_space(href)
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url.split("#", 1)[0]
+
+
+def page_host(url: str) -> str:
+    """Host of a URL, lower-case, without "www." (for same-site tests)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def base_url(tree: etree._Element, url: str) -> str:
+    """The document's base URL (<base href> joined with the page URL)."""
+    for href in tree.xpath("//base/@href")[:1]:
+        joined = absolute_url(str(href), url)
+        if joined:
+            return joined
+    return url
+
+
+def jsonld_nodes(items: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object, however deeply nested (@graph, lists, property values)."""
+    stack: list[Any] = list(items)[::-1]
+    seen = 0
+    while stack and seen < 20000:
+        item = stack.pop()
+        if isinstance(item, dict):
+            seen += 1
+            yield item
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
+def jsonld_types(node: dict[str, Any]) -> set[str]:
+    """The node's @type values, lower-case, schema.org prefix dropped."""
+    raw = node.get("@type", [])
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(v).rsplit("/", 1)[-1].casefold() for v in values if v}
+
+
+def jsonld_str(value: Any) -> str | None:
+    """A display string from a JSON-LD value (string, {name}, {@value}, {url} or a list of those)."""
+    if isinstance(value, list):
+        names = [s for s in (jsonld_str(v) for v in value) if s]
+        return ", ".join(dict.fromkeys(names)) or None
+    if isinstance(value, dict):
+        for key in ("name", "@value", "legalName", "alternateName", "url", "@id"):
+            if key in value:
+                return jsonld_str(value[key])
+        return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        text = norm_space(str(value))
+        return text or None
+    return None

@@ -1,0 +1,41 @@
+"""Scrapy settings for provenance audits: polite, bounded, evidence-keeping. Overridable per crawl."""
+
+BOT_NAME = "provenance"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "provenance-audit/0.1 (+content provenance and takedown compliance)"
+ROBOTSTXT_OBEY = True
+TELNETCONSOLE_ENABLED = False
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0.0
+DOWNLOAD_TIMEOUT = 20
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 10
+# Bounded bodies: a hostile server cannot exhaust memory (also bounds gzip decompression).
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Every status is evidence: the spider records 4xx/5xx captures itself.
+HTTPERROR_ALLOW_ALL = True
+COOKIES_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # Close to the network, so it sees raw bytes and every redirect hop.
+    "crawler.middlewares.WarcEvidenceMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+}
+
+# Set per crawl by crawler.runner.
+PROVENANCE_DB = None
+PROVENANCE_RUN_ID = None
+PROVENANCE_WARC_DIR = None
+PROVENANCE_MAX_PAGES = 200
+PROVENANCE_DEPTH = 3
+
+LOG_LEVEL = "WARNING"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

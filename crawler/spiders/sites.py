@@ -1,0 +1,207 @@
+"""The audit spider: crawls each registered site from its start URLs, page and image evidence alike."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from compliance.records import CaptureRecord, ImageItem, PageItem
+from compliance.store import origin_of
+from crawler.extract.article import extract_article
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+SKIP_EXTENSIONS = (
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".pdf", ".zip", ".gz", ".mp4", ".mp3",
+    ".css", ".js", ".xml", ".json", ".woff", ".woff2", ".avi", ".mov", ".doc", ".docx", ".xls", ".xlsx",
+)
+KEPT_HEADERS = (
+    "content-type", "content-length", "content-encoding", "last-modified", "etag", "date", "server",
+    "location", "link", "x-robots-tag", "cache-control",
+)
+
+
+def describe_failure(failure: Failure, timeout: float) -> str:
+    """One plain sentence for why a fetch failed (what a compliance officer can act on)."""
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.internet.error import (
+        ConnectionLost,
+        ConnectionRefusedError,
+        DNSLookupError,
+        TCPTimedOutError,
+        TimeoutError,
+    )
+    from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+    exc = failure.value
+    if isinstance(exc, ConnectionRefusedError):
+        return "did not answer (connection refused)"
+    if isinstance(exc, DNSLookupError):
+        return "host name could not be resolved"
+    if isinstance(exc, (TimeoutError, TCPTimedOutError)):
+        return f"did not answer within {timeout:g} s (timed out)"
+    if isinstance(exc, (ResponseNeverReceived, ConnectionLost)):
+        return "closed the connection without a complete response"
+    if isinstance(exc, ResponseFailed):
+        return "sent an incomplete or broken response"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc) or "request refused by crawl policy"
+        if "robots.txt" in text:
+            return "forbidden by robots.txt"
+        if "max redirections" in text.lower() or "redirect" in text.lower():
+            return "too many redirects (redirect loop?)"
+        if "maxsize" in text.lower() or "size" in text.lower():
+            return "response larger than the download size limit"
+        return text
+    name = type(exc).__name__
+    return f"fetch failed ({name}: {exc})"
+
+
+class SiteSpider(scrapy.Spider):
+    """Crawls registered sites; `targets` is a list of {site, start_urls, origins}."""
+
+    name = "sites"
+
+    def __init__(self, targets: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.targets = targets
+        self.site_of_origin: dict[str, str] = {}
+        for target in targets:
+            for origin in target["origins"]:
+                self.site_of_origin[origin_of(origin)] = target["site"]
+        self.pages_scheduled = 0
+
+    @property
+    def max_pages(self) -> int:
+        return self.settings.getint("PROVENANCE_MAX_PAGES")
+
+    @property
+    def max_depth(self) -> int:
+        return self.settings.getint("PROVENANCE_DEPTH")
+
+    async def start(self) -> AsyncIterator[Any]:
+        for target in self.targets:
+            for url in target["start_urls"]:
+                self.pages_scheduled += 1
+                yield self._page_request(url, target["site"], depth=0, is_start=True)
+
+    def _page_request(self, url: str, site: str, depth: int, is_start: bool = False) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={"site": site, "depth_level": depth, "is_start": is_start, "kind": "page"},
+        )
+
+    def _capture(self, response: Response, kind: str) -> CaptureRecord:
+        meta = response.meta
+        chain = [*meta.get("redirect_urls", [])]
+        requested = chain[0] if chain else response.url
+        headers = {
+            k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
+            if k.decode("latin-1").lower() in KEPT_HEADERS
+        }
+        warc = meta.get("warc") or {}
+        return CaptureRecord(
+            requested_url=requested,
+            final_url=response.url,
+            redirect_chain=chain + [response.url] if chain else [],
+            status=response.status,
+            headers=headers,
+            fetched_at=meta.get("fetched_at") or datetime.now(timezone.utc),
+            body_sha256=hashlib.sha256(response.body).hexdigest(),
+            size=len(response.body),
+            content_type=headers.get("content-type"),
+            warc_file=warc.get("file"),
+            warc_offset=warc.get("offset"),
+            kind=kind,
+        )
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        site = meta["site"]
+        capture = self._capture(response, "page")
+        if response.status >= 400:
+            capture.error = f"answered HTTP {response.status}"
+            yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
+            return
+        ctype = (capture.content_type or "").split(";")[0].strip().lower()
+        if ctype not in HTML_TYPES:
+            capture.error = f"is not an HTML page (Content-Type: {ctype or 'missing'})"
+            yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
+            return
+        try:
+            article = extract_article(response.body, response.url)
+        except Exception as exc:  # extraction is pure and should not raise; never lose the capture if it does
+            logger.warning("extraction failed for %s: %s", response.url, exc)
+            capture.error = f"could not be parsed as an article ({type(exc).__name__})"
+            yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
+            return
+        if not article.text.strip():
+            capture.error = "has no article text (empty or malformed page)"
+        yield PageItem(site=site, capture=capture, article=article, is_start=meta.get("is_start", False))
+        for ref in article.images:
+            if ref.src.startswith(("http://", "https://")):
+                yield scrapy.Request(
+                    ref.src,
+                    callback=self.parse_image,
+                    errback=self.on_error,
+                    meta={"site": site, "kind": "image", "page_url": response.url},
+                    priority=-1,
+                )
+        yield from self._follow(response, site, meta.get("depth_level", 0))
+
+    def _follow(self, response: Response, site: str, depth: int) -> Iterator[scrapy.Request]:
+        if depth >= self.max_depth:
+            return
+        for href in response.css("a::attr(href)").getall():
+            url = urldefrag(urljoin(response.url, href.strip())).url
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https"):
+                continue
+            if self.site_of_origin.get(origin_of(url)) != site:
+                continue
+            if parts.path.lower().endswith(SKIP_EXTENSIONS):
+                continue
+            if self.pages_scheduled >= self.max_pages:
+                return
+            self.pages_scheduled += 1
+            yield self._page_request(url, site, depth + 1)
+
+    def parse_image(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        capture = self._capture(response, "image")
+        body: bytes | None = response.body
+        if response.status >= 400:
+            capture.error = f"answered HTTP {response.status}"
+            body = None
+        yield ImageItem(site=meta["site"], capture=capture, body=body, page_urls=[meta.get("page_url", "")])
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = getattr(failure, "request", None)
+        if request is None:
+            return
+        meta = request.meta
+        chain = [*meta.get("redirect_urls", [])]
+        capture = CaptureRecord(
+            requested_url=chain[0] if chain else request.url,
+            final_url=None,
+            redirect_chain=chain + [request.url] if chain else [],
+            fetched_at=datetime.now(timezone.utc),
+            error=describe_failure(failure, self.settings.getfloat("DOWNLOAD_TIMEOUT")),
+            kind=meta.get("kind", "page"),
+        )
+        if meta.get("kind") == "image":
+            yield ImageItem(site=meta["site"], capture=capture, body=None, page_urls=[meta.get("page_url", "")])
+        else:
+            yield PageItem(site=meta["site"], capture=capture, is_start=meta.get("is_start", False))
