@@ -158,6 +158,17 @@ def _dict(value: object) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
+def _flat(value: object) -> str | None:
+    """An embedded metadata value (XMP bags are lists, some fields maps) as one line of text."""
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_flat(v) or ''}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "; ".join(filter(None, map(_flat, value))) or None
+    return str(value)
+
+
 def _severity_rank(finding: Mapping[str, Any]) -> int:
     severity = finding.get("severity")
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
@@ -210,8 +221,8 @@ def _image(raw: Mapping[str, Any], index: int) -> dict[str, Any]:
         "credit": raw.get("credit"), "credited_source": raw.get("credited_source"),
         "alt": raw.get("alt"), "sha256": raw.get("sha256"), "width": raw.get("width"),
         "height": raw.get("height"),
-        "embedded": [{"field": k, "copy": copy_credit.get(k), "original": original_credit.get(k)}
-                     for k in fields],
+        "embedded": [{"field": k, "copy": _flat(copy_credit.get(k)),
+                      "original": _flat(original_credit.get(k))} for k in fields],
         "c2pa": {"present": c2pa.get("present"), "state": c2pa.get("state")},
         "originals": originals,
         "findings": _findings(raw.get("findings")),
