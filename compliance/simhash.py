@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -52,8 +53,8 @@ def simhash(features: Iterable[str] | Iterable[tuple[str, int]] | Mapping[str, i
     total = sum(weights)
     # float64 products go through BLAS and are exact while every sum stays below 2**53; int64 beyond that.
     dtype: type[np.float64] | type[np.int64] = np.float64 if total < _EXACT_FLOAT else np.int64
-    w: npt.NDArray[np.float64] | npt.NDArray[np.int64] = np.asarray(weights, dtype=dtype)
-    sums = np.zeros(BITS, dtype=dtype)
+    w: npt.NDArray[Any] = np.asarray(weights, dtype=dtype)
+    sums: npt.NDArray[Any] = np.zeros(BITS, dtype=dtype)
     for start in range(0, len(names), _CHUNK):
         bits = np.unpackbits(rows[start : start + _CHUNK], axis=1).astype(dtype)
         sums += w[start : start + _CHUNK] @ bits
