@@ -13,6 +13,7 @@ import email.utils
 import mimetypes
 import posixpath
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -155,6 +156,13 @@ class _SiteHTTPServer(ThreadingHTTPServer):
         self.root = root
         # Shared dict, filled in once every server has its port.
         self.urls = urls
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore clients that hang up mid-response (crawlers time out); report anything else."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _SiteHandler(BaseHTTPRequestHandler):
