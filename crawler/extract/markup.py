@@ -92,6 +92,11 @@ def norm_space(text: str | None) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
+def fold_space(text: str | None) -> str:
+    """Whitespace folding only: text "as written" (NFKC would rewrite full-width punctuation)."""
+    return _WS.sub(" ", text).strip() if text else ""
+
+
 def line_key(text: str | None) -> str:
     """Comparison key for a whole line (case, spacing and edge punctuation aside)."""
     return norm_space(text).casefold().strip(" .:;,!?\"'“”‘’|-–—")
@@ -116,7 +121,7 @@ def element_text(el: etree._Element) -> str:
                 parts.append(" ")
             if node is not el and node.tail:
                 parts.append(node.tail)
-    return norm_space("".join(parts))
+    return fold_space("".join(parts))
 
 
 def text_blocks_with_elements(tree: etree._Element) -> list[tuple[str, etree._Element]]:
@@ -126,7 +131,7 @@ def text_blocks_with_elements(tree: etree._Element) -> list[tuple[str, etree._El
     stack: list[etree._Element] = [tree]
 
     def flush() -> None:
-        line = norm_space("".join(buf))
+        line = fold_space("".join(buf))
         buf.clear()
         if line:
             out.append((line, stack[-1]))

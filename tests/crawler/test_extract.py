@@ -1,0 +1,221 @@
+"""extract_article and find_images on small inline pages, the seed page, and hostile input."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.extract import extract_article, find_images
+from crawler.extract.markup import decode_html, parse_html
+
+URL = "https://digest.example/news/story.html"
+PARA = (
+    "The council approved the new harbour plan on Tuesday after a long debate about costs, jobs and the "
+    "future of the old fish market, which has stood empty for most of the past decade."
+)
+
+
+def page(body: str, head: str = "", lang: str = "en") -> str:
+    return f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">{head}</head><body>{body}</body></html>"
+
+
+def seed_page(shared_dir: Path) -> tuple[str, str]:
+    """The seed article as an aggregator would serve it: headline 4x, image credit, link, disclaimer."""
+    lines = [ln.strip() for ln in (shared_dir / "seed/aggregated-article.txt").read_text("utf-8").splitlines()]
+    lines = [ln for ln in lines if ln]
+    title = lines[0]
+    body = [ln for ln in lines if ln != title and not ln.startswith(("Image from", "阅读中文版", "Disclaimer:"))]
+    disclaimer = next(ln for ln in lines if ln.startswith("Disclaimer:"))
+    t = escape(title)
+    html = page(
+        f"<header><a href='/'>Digest</a></header><article><h1>{t}</h1><div class='share'><p>{t}</p></div>"
+        f"<div class='related'><p>{t}</p></div><div class='social'><p>{t}</p></div>"
+        "<img src='/media/kremlin.jpg' alt='Kremlin'><p>Image from BBC</p>"
+        + "".join(f"<p>{escape(p)}</p>" for p in body)
+        + "<p><a href='/zh/kremlin.html'>阅读中文版 (Read Chinese Version)</a></p>"
+        f"<p class='disclaimer'>{escape(disclaimer)}</p></article>",
+        head=f"<title>{t} - Digest</title><meta property='og:site_name' content='Digest'>",
+    )
+    return html, title
+
+
+def test_seed_page(shared_dir: Path) -> None:
+    html, title = seed_page(shared_dir)
+    art = extract_article(html.encode("utf-8"), URL)
+    assert art.title == title
+    # repeated_title_count counts every block that is the headline, the <h1> included: the seed shows it 4 times.
+    assert art.repeated_title_count == 4
+    assert title not in art.text
+    assert "Disclaimer" not in art.text and "aggregated from public sources" not in art.text
+    assert "Image from BBC" not in art.text and "Read Chinese Version" not in art.text
+    assert art.text.startswith("Hopes for a swift resolution") and art.text.endswith("close ties to Moscow.")
+    assert len(art.disclaimers) == 1 and art.disclaimers[0].startswith("Disclaimer: This content is aggregated")
+    assert [(i.src, i.credit_line, i.credited_source) for i in art.images] == [
+        ("https://digest.example/media/kremlin.jpg", "Image from BBC", "BBC")
+    ]
+    assert [(a.url, a.lang) for a in art.alternates] == [("https://digest.example/zh/kremlin.html", "zh")]
+    assert art.credits == []  # "Image from BBC" credits the image, not the text
+    assert art.language == "en" and art.site_name == "Digest"
+    assert art.warnings == []
+
+
+def test_metadata_from_jsonld_opengraph_and_links() -> None:
+    head = """<title>Harbour plan approved | Northgate Herald</title>
+    <link rel="canonical" href="/news/harbour-plan.html">
+    <meta property="og:site_name" content="Northgate Herald"><meta property="og:locale" content="en_GB">
+    <meta property="article:modified_time" content="2026-03-05T10:00:00Z">
+    <script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+      "headline": "Harbour plan approved", "datePublished": "2026-03-04T07:30:00Z", "inLanguage": "en-GB",
+      "author": {"@type": "Person", "name": "A. Reporter"},
+      "publisher": {"@type": "Organization", "name": "Northgate Herald"},
+      "image": {"@type": "ImageObject", "url": "https://cdn.example/harbour.jpg", "creditText": "Northgate Herald"}}
+    </script>"""
+    body = f"""<nav><a href="https://twitter.com/nh">Twitter</a></nav><article><h1>Harbour plan approved</h1>
+      <p>{PARA} <a href="https://council.example/minutes">The minutes</a> are online.</p><p>{PARA}</p>
+      <p>{PARA} See <a href="/news/other.html">our earlier story</a> and
+      <a href="https://www.digest.example/x">this</a>.</p>
+      <figure><img src="https://cdn.example/harbour.jpg?w=800" alt="The harbour"><figcaption>The old fish market.
+      Photo: Northgate Herald / A. Reporter</figcaption></figure></article>"""
+    art = extract_article(page(body, head, lang=""), URL)
+    assert art.title == "Harbour plan approved"
+    assert art.byline == "A. Reporter"
+    assert art.published == "2026-03-04T07:30:00Z" and art.modified == "2026-03-05T10:00:00Z"
+    assert art.language == "en-GB"
+    assert art.canonical_url == "https://digest.example/news/harbour-plan.html"
+    assert art.site_name == "Northgate Herald"
+    assert art.outbound_links == ["https://council.example/minutes"]  # not nav, not own host (www. aside)
+    (image,) = art.images
+    assert image.caption == "The old fish market. Photo: Northgate Herald / A. Reporter"
+    assert image.credit_line == "Photo: Northgate Herald / A. Reporter"
+    assert image.credited_source == "Northgate Herald"
+    assert image.jsonld_credit == "Northgate Herald"
+    assert "Harbour plan approved" not in art.text and art.repeated_title_count == 1
+
+
+def test_source_line_and_is_based_on_become_credits_and_leave_the_text() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Launch",'
+            ' "isBasedOn": "https://northgate.example/launch"}</script>')
+    body = (f"<article><p>{PARA}</p><p>{PARA}</p>"
+            "<p>Source: <a href='https://northgate.example/launch'>Northgate Herald</a></p></article>")
+    art = extract_article(page(body, head), URL)
+    assert "Source:" not in art.text
+    assert [(c.kind, c.name, c.url) for c in art.credits] == [
+        ("source_line", "Northgate Herald", "https://northgate.example/launch"),
+        ("is_based_on", None, "https://northgate.example/launch"),
+    ]
+    assert art.outbound_links == ["https://northgate.example/launch"]
+
+
+def test_broken_jsonld_is_a_warning_not_a_failure() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Still found"}</script>')
+    art = extract_article(page(f"<article><p>{PARA}</p><p>{PARA}</p></article>", head), URL)
+    assert art.title == "Still found"
+    assert any(w.startswith("json-ld") for w in art.warnings)
+
+
+def test_images_src_variants_and_noise() -> None:
+    tree = parse_html(page("""
+      <img src="data:image/gif;base64,R0lGOD" data-src="/lazy.jpg" alt="Lazy">
+      <img src="/small.jpg" srcset="/a-400.jpg 400w, /a-1200.jpg 1200w, /a-800.jpg 800w">
+      <picture><source srcset="/p-2x.webp 2x, /p-1x.webp 1x"><img src="/p.jpg"></picture>
+      <img src="/pixel.gif" width="1" height="1"><img src="/icons/menu.svg"><img src="data:image/png;base64,xx">
+      <img src="https://t.example/b/ss/track" width="1" height="1">
+      <div class="pic"><img src="/x.jpg"><span class="credit">Reuters</span></div>
+      <p><img src="/y.jpg"></p><p>Photo: Jane Doe/AP</p>
+      <img src="/z.jpg"><p>A sentence of body text that follows the image and is no credit at all.</p>
+      <img src="/lazy.jpg" alt="Duplicate">"""))
+    assert tree is not None
+    images = find_images(tree, URL, [])
+    by_src = {i.src.rsplit("/", 1)[-1]: i for i in images}
+    assert list(by_src) == ["lazy.jpg", "a-1200.jpg", "p-2x.webp", "x.jpg", "y.jpg", "z.jpg"]
+    assert by_src["lazy.jpg"].alt == "Lazy"
+    assert (by_src["x.jpg"].credit_line, by_src["x.jpg"].credited_source) == ("Reuters", "Reuters")
+    assert (by_src["y.jpg"].credit_line, by_src["y.jpg"].credited_source) == ("Photo: Jane Doe/AP", "AP")
+    assert by_src["z.jpg"].credit_line is None and by_src["z.jpg"].credited_source is None
+
+
+def test_jsonld_image_credit_matched_by_url() -> None:
+    tree = parse_html(page('<img src="https://cdn.example/2026/summit-photo.jpg?w=300">'))
+    assert tree is not None
+    jsonld = [{"@type": "NewsArticle", "image": [{"@type": "ImageObject",
+               "contentUrl": "https://cdn.example/2026/summit-photo.jpg", "copyrightHolder": {"name": "NH Ltd"}}]}]
+    (image,) = find_images(tree, URL, jsonld)
+    assert image.jsonld_credit == "NH Ltd"
+
+
+def test_no_article_gives_empty_text_and_warning() -> None:
+    art = extract_article(page("<nav><a href='/'>Home</a></nav>"), URL)
+    assert art.text == ""
+    assert art.warnings
+
+
+@pytest.mark.parametrize("html", ["", b"", "   ", b"\x00\x00", "<html></html>", "<!-- only a comment -->"])
+def test_empty_inputs(html: str | bytes) -> None:
+    art = extract_article(html, URL)
+    assert art.text == "" and art.warnings
+
+
+def test_nul_bytes_and_control_characters() -> None:
+    html = page(f"<article><p>{PARA}\x00\x01</p><p>{PARA}</p></article>").encode("utf-8").replace(b"council", b"coun\x00cil")
+    art = extract_article(html, URL)
+    assert "council approved" in art.text
+
+
+def test_latin1_bytes_declared_and_undeclared() -> None:
+    text = f"<article><p>Café owners in Münster said {PARA}</p><p>{PARA}</p></article>"
+    declared = page(text).replace('charset="utf-8"', 'charset="iso-8859-1"').encode("latin-1")
+    assert "Café owners in Münster" in extract_article(declared, URL).text
+    undeclared = page(text).replace('<meta charset="utf-8">', "").encode("latin-1")
+    assert "Café owners in Münster" in extract_article(undeclared, URL).text
+
+
+def test_decode_unknown_or_lying_charset() -> None:
+    assert decode_html('<meta charset="x-unknown">é'.encode())[0].endswith("é")
+    text, warnings = decode_html('<meta charset="utf-8">Café'.encode("latin-1"))
+    assert text.endswith("Café") and warnings
+    assert decode_html("\ufeffhello".encode("utf-8"))[0] == "hello"
+    assert decode_html("hello".encode("utf-16"))[0] == "hello"
+
+
+def test_explicit_encoding_wins() -> None:
+    html = page(f"<article><p>Вести: {PARA}</p><p>{PARA}</p></article>").encode("cp1251")
+    assert "Вести" in extract_article(html, URL, encoding="cp1251").text
+
+
+def test_broken_markup() -> None:
+    html = f"<html><body><div><p>{PARA}<p>{PARA}<b><i>unclosed <table><tr><td>{PARA}</div></span></body>"
+    art = extract_article(html, URL)
+    assert "council approved" in art.text
+
+
+def test_large_page() -> None:
+    paragraphs = "".join(f"<p>Paragraph {i}. {PARA}</p>" for i in range(1300))
+    html = page(f"<article>{paragraphs}</article>")
+    assert len(html) > 200_000
+    art = extract_article(html, URL)
+    assert len(art.text) > 100_000
+
+
+def test_deep_nesting_does_not_crash() -> None:
+    html = page("<div>" * 5000 + PARA + "</div>" * 5000)
+    extract_article(html, URL)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300)))
+def test_never_raises_on_arbitrary_input(data: str | bytes) -> None:
+    art = extract_article(data, URL)
+    assert isinstance(art.text, str)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["<p>", "</p>", "<div>", "<img src='", "<a href='//x'>", "é", "\x00", "&#0;",
+                                 "<script>", "Photo: AP", "<meta charset='", "'>", PARA]), max_size=40))
+def test_never_raises_on_markup_soup(parts: list[str]) -> None:
+    extract_article("".join(parts), URL)
+    extract_article("".join(parts).encode("utf-8", "surrogatepass"), URL)
