@@ -255,3 +255,30 @@ def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
         for key, value in fields.items():
             setattr(image, key, value)
         return image.id
+
+
+def site_origins(engine: Engine, names: Iterable[str]) -> dict[str, list[str]]:
+    """Registered origins per site name, oldest first."""
+    out: dict[str, list[str]] = {}
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Site.name, SiteOrigin.origin).join(SiteOrigin).where(Site.name.in_(list(names))).order_by(SiteOrigin.id)
+        ).all()
+        for name, origin in rows:
+            out.setdefault(name, []).append(origin)
+    return out
+
+
+def retire_other_origins(engine: Engine, site_name: str, keep: Iterable[str]) -> int:
+    """Mark a site's documents at origins other than `keep` as not current (a moved site); nothing is deleted."""
+    kept = {origin_of(o) for o in keep}
+    retired = 0
+    with session_scope(engine) as session:
+        docs = session.scalars(
+            select(Document).join(Site).where(Site.name == site_name, Document.is_current.is_(True))
+        ).all()
+        for doc in docs:
+            if origin_of(doc.url) not in kept:
+                doc.is_current = False
+                retired += 1
+    return retired

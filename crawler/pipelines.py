@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from compliance.db import make_engine
@@ -23,12 +22,12 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
         return cls(crawler.settings.get("PROVENANCE_DB"), crawler.settings.getint("PROVENANCE_RUN_ID"))
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
             store_page(self.engine, self.run_id, item)
         elif isinstance(item, ImageItem):
             store_image(self.engine, self.run_id, item)
         return item
 
-    def close_spider(self, spider: Spider | None = None) -> None:
+    def close_spider(self) -> None:
         self.engine.dispose()

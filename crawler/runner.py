@@ -71,6 +71,7 @@ def run_crawl(
         "PROVENANCE_WARC_DIR": warc_dir,
         "PROVENANCE_MAX_PAGES": max_pages,
         "PROVENANCE_DEPTH": depth,
+        "LOG_INSTALL_ROOT_HANDLER": False,
         **(settings or {}),
     }
     request = {
@@ -87,7 +88,7 @@ def run_crawl(
     began = time.perf_counter()
     status, error = "finished", None
     try:
-        process = CrawlerProcess(scrapy_settings, install_root_handler=False)
+        process = CrawlerProcess(scrapy_settings)
         spider_targets = [
             {"site": t.site.name, "start_urls": t.start_urls, "origins": t.site.origins} for t in targets
         ]

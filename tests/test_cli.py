@@ -54,7 +54,7 @@ def test_fault_endpoints_each_give_one_clear_line_and_the_crawl_goes_on(mockserv
     faults = mockserver["faults"]
     urls = {
         f"{faults}/binary.pdf": "not an HTML page",
-        f"{faults}/malformed": "no article text",
+        f"{faults}/malformed": "malformed",
         f"{faults}/empty": "no article text",
         f"{faults}/status?n=500": "HTTP 500",
         f"{faults}/drop": "without a complete response",

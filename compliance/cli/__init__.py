@@ -56,14 +56,31 @@ def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     ctx.obj["verbose"] = verbose
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s: %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(verbose)
+
+
+class _QuietLibraries(logging.Filter):
+    """Without --verbose, library logs stay out of the user's way: faults are recorded and reported by us."""
+
+    LIBRARIES = ("scrapy", "twisted", "py.warnings", "alembic", "trafilatura", "htmldate", "courlan", "charset_normalizer")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.split(".")[0] in self.LIBRARIES:
+            return record.levelno >= logging.CRITICAL
+        return True
+
+
+def configure_logging(verbose: bool) -> None:
+    """One stderr handler; Scrapy re-levels its own loggers, so quietness is a handler filter, not logger levels."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
     if not verbose:
-        for noisy in ("scrapy", "py.warnings", "twisted", "alembic", "trafilatura", "htmldate", "courlan"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+        handler.addFilter(_QuietLibraries())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.captureWarnings(True)
 
 
 def _register() -> None:

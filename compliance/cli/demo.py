@@ -22,6 +22,20 @@ class DemoResult:
     site_urls: dict[str, str] = field(default_factory=dict)
 
 
+def previous_ports(origins: dict[str, list[str]], sites: Any) -> dict[str, int]:
+    """The 127.0.0.1 port each demo site had last time, so a rerun serves the same URLs."""
+    from urllib.parse import urlsplit
+
+    ports = {}
+    for site in sites:
+        for origin in reversed(origins.get(site.name, [])):
+            parts = urlsplit(origin)
+            if parts.hostname == "127.0.0.1" and parts.port:
+                ports[site.key] = parts.port
+                break
+    return ports
+
+
 def run_demo(out: Path, db: str | None = None) -> DemoResult:
     """The whole path once, on bundled sites: a library call the command wraps."""
     from compliance.attribution_report import build_attribution_report
@@ -32,6 +46,7 @@ def run_demo(out: Path, db: str | None = None) -> DemoResult:
     from compliance.linking import link
     from compliance.records import SiteSpec
     from compliance.settings import policy
+    from compliance.store import retire_other_origins, site_origins
     from crawler.runner import CrawlTarget, run_crawl
     from reports.render import render_attribution
 
@@ -43,8 +58,9 @@ def run_demo(out: Path, db: str | None = None) -> DemoResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     engine = open_db(db)  # fail fast on a bad --db before any server starts
+    ports = previous_ports(site_origins(engine, [s.name for s in DEMO_SITES]), DEMO_SITES)
     engine.dispose()
-    with SiteServers(DEMO_SITES) as servers:
+    with SiteServers(DEMO_SITES, ports=ports) as servers:
         targets = [
             CrawlTarget(SiteSpec(name=s.name, role=s.role, origins=[servers.urls[s.key]], aliases=list(s.aliases)),
                         [servers.urls[s.key] + "/"])
@@ -56,6 +72,8 @@ def run_demo(out: Path, db: str | None = None) -> DemoResult:
         timings["crawl"] = time.perf_counter() - t
         urls = dict(servers.urls)
     engine = open_db(db)
+    for s in DEMO_SITES:  # only if a port could not be reused: the old URLs are retired, not duplicated
+        retire_other_origins(engine, s.name, [urls[s.key]])
     pol = policy()
     t = time.perf_counter()
     linked = link(engine, pol)

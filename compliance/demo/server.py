@@ -20,7 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Iterable
+from typing import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 __all__ = ["DEMO_SITES", "DemoSite", "SiteServers", "expand_placeholders", "sites_dir"]
@@ -150,8 +150,8 @@ class _SiteHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, site: DemoSite, root: Path, urls: dict[str, str]) -> None:
-        super().__init__(("127.0.0.1", 0), _SiteHandler)
+    def __init__(self, site: DemoSite, root: Path, urls: dict[str, str], port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _SiteHandler)
         self.site = site
         self.root = root
         # Shared dict, filled in once every server has its port.
@@ -242,8 +242,15 @@ class SiteServers:
     (`http://127.0.0.1:PORT`, no trailing slash).
     """
 
-    def __init__(self, sites: Iterable[DemoSite] = DEMO_SITES, root: Path | None = None) -> None:
+    def __init__(
+        self,
+        sites: Iterable[DemoSite] = DEMO_SITES,
+        root: Path | None = None,
+        ports: Mapping[str, int] | None = None,
+    ) -> None:
         self.sites: tuple[DemoSite, ...] = tuple(sites)
+        # Ports a previous run used: reusing them keeps the sites' URLs (and so their stored records) stable.
+        self.preferred_ports: dict[str, int] = dict(ports or {})
         self.root: Path = (root if root is not None else sites_dir()).resolve()
         self.urls: dict[str, str] = {}
         self._servers: list[_SiteHTTPServer] = []
@@ -258,7 +265,7 @@ class SiteServers:
                 folder = self.root / site.dirname
                 if not folder.is_dir():
                     raise FileNotFoundError(f"demo site folder missing: {folder}")
-                server = _SiteHTTPServer(site, folder, self.urls)
+                server = self._bind(site, folder)
                 self._servers.append(server)
                 host, port = server.server_address[:2]
                 self.urls[site.key] = f"http://{host!s}:{port}"
@@ -275,6 +282,16 @@ class SiteServers:
             thread.start()
             self._threads.append(thread)
         return self
+
+    def _bind(self, site: DemoSite, folder: Path) -> _SiteHTTPServer:
+        """The preferred port when it is free, else an ephemeral one."""
+        preferred = self.preferred_ports.get(site.key, 0)
+        if preferred:
+            try:
+                return _SiteHTTPServer(site, folder, self.urls, preferred)
+            except OSError:
+                pass
+        return _SiteHTTPServer(site, folder, self.urls)
 
     def stop(self) -> None:
         """Shut every server down and release its port."""

@@ -30,6 +30,14 @@ KEPT_HEADERS = (
 )
 
 
+def _scrapy_exception(name: str) -> type[BaseException]:
+    """Scrapy >= 2.14 wraps Twisted errors in its own classes; older releases lack them."""
+    import scrapy.exceptions
+
+    found = getattr(scrapy.exceptions, name, None)
+    return found if isinstance(found, type) else type(f"_Missing{name}", (Exception,), {})
+
+
 def describe_failure(failure: Failure, timeout: float) -> str:
     """One plain sentence for why a fetch failed (what a compliance officer can act on)."""
     from scrapy.exceptions import IgnoreRequest
@@ -43,27 +51,30 @@ def describe_failure(failure: Failure, timeout: float) -> str:
     from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
     exc = failure.value
-    if isinstance(exc, ConnectionRefusedError):
+    if isinstance(exc, (ConnectionRefusedError, _scrapy_exception("DownloadConnectionRefusedError"))):
         return "did not answer (connection refused)"
-    if isinstance(exc, DNSLookupError):
+    if isinstance(exc, (DNSLookupError, _scrapy_exception("CannotResolveHostError"))):
         return "host name could not be resolved"
-    if isinstance(exc, (TimeoutError, TCPTimedOutError)):
+    if isinstance(exc, (TimeoutError, TCPTimedOutError, _scrapy_exception("DownloadTimeoutError"))):
         return f"did not answer within {timeout:g} s (timed out)"
     if isinstance(exc, (ResponseNeverReceived, ConnectionLost)):
         return "closed the connection without a complete response"
-    if isinstance(exc, ResponseFailed):
-        return "sent an incomplete or broken response"
+    if isinstance(exc, (ResponseFailed, _scrapy_exception("DownloadFailedError"),
+                        _scrapy_exception("ResponseDataLossError"))):
+        return "closed the connection without a complete response (broken or truncated)"
+    if isinstance(exc, _scrapy_exception("UnsupportedURLSchemeError")):
+        return "uses a URL scheme the crawler does not fetch"
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or "request refused by crawl policy"
         if "robots.txt" in text:
             return "forbidden by robots.txt"
-        if "max redirections" in text.lower() or "redirect" in text.lower():
+        if "redirect" in text.lower():
             return "too many redirects (redirect loop?)"
-        if "maxsize" in text.lower() or "size" in text.lower():
+        if "size" in text.lower():
             return "response larger than the download size limit"
         return text
     name = type(exc).__name__
-    return f"fetch failed ({name}: {exc})"
+    return f"fetch failed ({name}: {' '.join(str(exc).split())[:200]})"
 
 
 class SiteSpider(scrapy.Spider):
@@ -79,6 +90,18 @@ class SiteSpider(scrapy.Spider):
             for origin in target["origins"]:
                 self.site_of_origin[origin_of(origin)] = target["site"]
         self.pages_scheduled = 0
+        # Our own duplicate filter: requests carry dont_filter so that a redirect loop back to a seen URL
+        # ends in RedirectMiddleware's "max redirections" (recorded) instead of being dropped silently.
+        self.seen: set[str] = set()
+
+    def first_time(self, url: str) -> bool:
+        from w3lib.url import canonicalize_url
+
+        key = canonicalize_url(url)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
 
     @property
     def max_pages(self) -> int:
@@ -91,6 +114,8 @@ class SiteSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for target in self.targets:
             for url in target["start_urls"]:
+                if not self.first_time(url):
+                    continue
                 self.pages_scheduled += 1
                 yield self._page_request(url, target["site"], depth=0, is_start=True)
 
@@ -100,6 +125,7 @@ class SiteSpider(scrapy.Spider):
             callback=self.parse_page,
             errback=self.on_error,
             meta={"site": site, "depth_level": depth, "is_start": is_start, "kind": "page"},
+            dont_filter=True,
         )
 
     def _capture(self, response: Response, kind: str) -> CaptureRecord:
@@ -140,6 +166,10 @@ class SiteSpider(scrapy.Spider):
             capture.error = f"is not an HTML page (Content-Type: {ctype or 'missing'})"
             yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
             return
+        if b"\x00" in response.body:
+            capture.error = "is malformed (binary NUL bytes in an HTML page); nothing extracted"
+            yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
+            return
         try:
             article = extract_article(response.body, response.url)
         except Exception as exc:  # extraction is pure and should not raise; never lose the capture if it does
@@ -151,13 +181,14 @@ class SiteSpider(scrapy.Spider):
             capture.error = "has no article text (empty or malformed page)"
         yield PageItem(site=site, capture=capture, article=article, is_start=meta.get("is_start", False))
         for ref in article.images:
-            if ref.src.startswith(("http://", "https://")):
+            if ref.src.startswith(("http://", "https://")) and self.first_time(ref.src):
                 yield scrapy.Request(
                     ref.src,
                     callback=self.parse_image,
                     errback=self.on_error,
                     meta={"site": site, "kind": "image", "page_url": response.url},
                     priority=-1,
+                    dont_filter=True,
                 )
         yield from self._follow(response, site, meta.get("depth_level", 0))
 
@@ -175,6 +206,8 @@ class SiteSpider(scrapy.Spider):
                 continue
             if self.pages_scheduled >= self.max_pages:
                 return
+            if not self.first_time(url):
+                continue
             self.pages_scheduled += 1
             yield self._page_request(url, site, depth + 1)
 
