@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -124,7 +124,7 @@ def audit(engine: Engine, pol: dict[str, float]) -> AuditResult:
                              "severity": f.severity, "message": f.message, "evidence": f.evidence})
                 counter[f.code] += 1
         if rows:
-            session.execute(Finding.__table__.insert(), rows)
+            session.execute(insert(Finding), rows)
         run.counts = {"documents": len(docs), "images": len(images), "by_code": dict(counter)}
         run.finished_at = utcnow()
         return AuditResult(run.id, dict(counter), len(docs), len(images))

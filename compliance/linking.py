@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -195,6 +195,6 @@ def link(engine: Engine, pol: dict[str, float]) -> LinkResult:
         img_rows, n_imgs = link_images(session, pol)
         session.execute(delete(Match))
         if doc_rows or img_rows:
-            session.execute(Match.__table__.insert(), doc_rows + img_rows)
+            session.execute(insert(Match), doc_rows + img_rows)
     logger.info("linked %d document and %d image matches", len(doc_rows), len(img_rows))
     return LinkResult(len(doc_rows), len(img_rows), n_docs, n_imgs)
