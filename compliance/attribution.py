@@ -110,7 +110,7 @@ def attribution_findings(facts: Facts, kind: str, substantial: float | None) -> 
             ))
         else:
             found.append(FindingOut("missing_credit", "high",
-                                    f"Credits no one for a {what} copied from {best.site.name} ({best.url}).",
+                                    f"Credits no one for {'an' if what == 'image' else 'a'} {what} copied from {best.site.name} ({best.url}).",
                                     {"original": best.url}))
             if facts.disclaimers:
                 found.append(FindingOut(

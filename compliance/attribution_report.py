@@ -48,6 +48,17 @@ def _capture(c: Capture | None) -> dict[str, Any] | None:
             "warc_file": c.warc_file, "warc_offset": c.warc_offset, "redirect_chain": c.redirect_chain}
 
 
+def report_policy(policy: dict[str, Any]) -> dict[str, Any]:
+    """The audit's policy as people read it: whole numbers as ints, plus the names the report uses."""
+    from compliance.imagehash import METHOD
+
+    out: dict[str, Any] = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in policy.items()}
+    if "substantial_containment" in out:
+        out["containment_threshold"] = out["substantial_containment"]
+    out.setdefault("image_method", METHOD)
+    return out
+
+
 def build_attribution_report(session: Session) -> dict[str, Any]:
     """The whole report as plain data, from the latest audit run."""
     audit = session.scalars(select(AuditRun).order_by(AuditRun.id.desc())).first()
@@ -122,7 +133,7 @@ def build_attribution_report(session: Session) -> dict[str, Any]:
     img_counts = Counter(doc.site_id for _a, _i, doc in rows)
     return {
         "generated_at": utcnow().isoformat(),
-        "policy": {**audit.policy},
+        "policy": report_policy(audit.policy),
         "runs": {
             "crawl_runs": [{"id": r.id, "started_at": _iso(r.started_at), "finished_at": _iso(r.finished_at),
                             "status": r.status,

@@ -43,8 +43,8 @@ _EMBEDDED_LABELS = {
     "exif_artist": "EXIF Artist",
     "exif_copyright": "EXIF Copyright",
     "iptc_byline": "IPTC By-line",
-    "iptc_credit_line": "IPTC Credit Line",
-    "iptc_copyright_notice": "IPTC Copyright Notice",
+    "iptc_credit": "IPTC Credit Line",
+    "iptc_copyright": "IPTC Copyright Notice",
     "iptc_source": "IPTC Source",
     "xmp_creator": "XMP creator",
     "xmp_rights": "XMP rights",
@@ -236,6 +236,8 @@ def _policy_lines(policy: Mapping[str, Any]) -> list[str]:
                      " of the original's text")
     if isinstance(policy.get("simhash_radius"), int):
         lines.append(f"text match = simhash distance ≤ {policy['simhash_radius']} of 64 bits")
+    if isinstance(policy.get("confirm_containment"), (int, float)):
+        lines.append(f"text match confirmed when ≥ {pct(policy['confirm_containment'])} of word 5-shingles are shared")
     if isinstance(policy.get("image_threshold"), int):
         method = clean(policy.get("image_method") or "perceptual hash")
         bits = _HASH_BITS.get(method.lower())
