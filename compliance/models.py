@@ -271,3 +271,71 @@ class Finding(Base):
     severity: Mapped[str] = mapped_column(String(10))
     message: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Ticket(Base):
+    """A takedown request (or counter-notice, retraction...) and where it stands; history lives in TicketEvent."""
+
+    __tablename__ = "ticket"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # re-ingest identity
+    kind: Mapped[str] = mapped_column(String(20))
+    regime: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    received_at: Mapped[datetime]
+    source_file: Mapped[str] = mapped_column(Text)
+    source_format: Mapped[str] = mapped_column(String(10))
+    record_index: Mapped[int] = mapped_column(Integer, default=0)
+    subject: Mapped[str | None] = mapped_column(Text)
+    sender: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    parties: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    works: Mapped[list[Any]] = mapped_column(default=list)
+    urls: Mapped[list[Any]] = mapped_column(default=list)  # [{as_written, normalised, role, redacted}]
+    references: Mapped[list[Any]] = mapped_column(default=list)
+    defects: Mapped[list[Any]] = mapped_column(default=list)
+    completeness: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)  # cure_due, putback_earliest/latest, ...
+    outcome: Mapped[str | None] = mapped_column(String(20))  # removed | disabled | rejected | credit_fixed
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))  # a counter-notice's notice
+    decided_at: Mapped[datetime | None]
+    actioned_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    copies: Mapped[list["TicketCopy"]] = relationship(back_populates="ticket", order_by="TicketCopy.id")
+
+
+class TicketCopy(Base):
+    """A copy of the claimed work found for a ticket: listed in the notice or found through the index."""
+
+    __tablename__ = "ticket_copy"
+    __table_args__ = (UniqueConstraint("ticket_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    found_by: Mapped[str] = mapped_column(String(20))  # listed | simhash | image_hash
+    distance: Mapped[int] = mapped_column(Integer, default=0)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # sha256, warc file/offset, error
+
+    ticket: Mapped[Ticket] = relationship(back_populates="copies")
+
+
+class TicketEvent(Base):
+    """One change to a ticket; append-only (the database refuses UPDATE and DELETE, see migration 0002)."""
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
