@@ -51,6 +51,7 @@ def run_crawl(
     max_pages: int = 200,
     depth: int = 3,
     settings: dict[str, Any] | None = None,
+    register_origins: bool = True,
 ) -> CrawlResult:
     """Crawl the targets with real Scrapy in this process (Twisted allows one such call per process)."""
     from scrapy.crawler import CrawlerProcess
@@ -59,10 +60,13 @@ def run_crawl(
     from crawler import settings as default_settings
     from crawler.spiders.sites import SiteSpider
 
+    crawl_origins: dict[str, list[str]] = {}
     for target in targets:
         target.start_urls = [validate_url(u) for u in target.start_urls]
-        if not target.site.origins:
-            target.site.origins = sorted({origin_of(u) for u in target.start_urls})
+        crawl_origins[target.site.name] = target.site.origins or sorted({origin_of(u) for u in target.start_urls})
+        if register_origins and not target.site.origins:
+            # The start URLs' origins become the site's (intake captures opt out: they own no origin).
+            target.site.origins = crawl_origins[target.site.name]
     engine = open_db(db)
     db_url = engine.url.render_as_string(hide_password=False)
     ensure_sites(engine, [t.site for t in targets])
@@ -90,7 +94,7 @@ def run_crawl(
     try:
         process = CrawlerProcess(scrapy_settings)
         spider_targets = [
-            {"site": t.site.name, "start_urls": t.start_urls, "origins": t.site.origins} for t in targets
+            {"site": t.site.name, "start_urls": t.start_urls, "origins": crawl_origins[t.site.name]} for t in targets
         ]
         process.crawl(SiteSpider, targets=spider_targets)
         process.start()

@@ -22,6 +22,8 @@ HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt (100), redirects (600) and the download: refuses non-public addresses at every hop.
+    "crawler.guard.PublicAddressGuardMiddleware": 50,
     # Close to the network, so it sees raw bytes and every redirect hop.
     "crawler.middlewares.WarcEvidenceMiddleware": 950,
 }
@@ -35,6 +37,10 @@ PROVENANCE_RUN_ID = None
 PROVENANCE_WARC_DIR = None
 PROVENANCE_MAX_PAGES = 200
 PROVENANCE_DEPTH = 3
+# Refuse non-public addresses (SSRF guard). Off for `crawl` (auditing one's own intranet site is legitimate);
+# crawler.capture turns it on for every capture of a URL named by a notice.
+PROVENANCE_GUARD = False
+PROVENANCE_GUARD_ALLOW: list[str] = []  # exact "host:port" origins let through: tests and demo only
 
 LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -50,7 +50,11 @@ def describe_failure(failure: Failure, timeout: float) -> str:
     )
     from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+    from crawler.guard import RefusedAddress
+
     exc = failure.value
+    if isinstance(exc, RefusedAddress):  # the guard's own sentence, before the generic IgnoreRequest mapping
+        return str(exc)
     if isinstance(exc, (ConnectionRefusedError, _scrapy_exception("DownloadConnectionRefusedError"))):
         return "did not answer (connection refused)"
     if isinstance(exc, (DNSLookupError, _scrapy_exception("CannotResolveHostError"))):
