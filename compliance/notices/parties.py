@@ -1,0 +1,133 @@
+"""Who sent a notice, for whom, how to reach them, and which works they claim: what a ticket must show."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_REDACTED = re.compile(r"(?i)^\[(?:private|redacted|invalid)\]$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?i:\[private\])")
+_AGENTS = re.compile(
+    r"(?i)\b(MarkMonitor|Cyveillance|Attributor(?: Corporation| Inc\.?)?|Digimarc|IP Arrow|Remove Your Media|"
+    r"Link-Busters|Muso|DMCA Force|Rightscorp|OpSec(?: Security)?|Web Sheriff|BrandShield|Red Points|Incopro|"
+    r"Copyright Integrity|Entura|Vobile|APDIF|IFPI|RIAA|BSA|MPAA)\b")
+# The principal's name must start with a capital: "on behalf of the owner of the rights" names nobody.
+_ON_BEHALF = re.compile(
+    r"(?i:on behalf of|acting for|agent (?:for|of)|represent(?:s|ing)?|authori[sz]ed to act (?:on behalf of|for))"
+    r"\s+(?i:our client,?\s+)?(?:the\s+|The\s+)?([A-Z][\w&.,'’ -]{1,80}?)(?=\s*(?:\(|,|\.|;| in | and | to | with |$))",
+    re.MULTILINE)
+# The recipient's own published address (GitHub's, in letters to GitHub) is not the sender's contact information.
+_RECIPIENT_ADDRESS = re.compile(r"(?i)colin p\.? kelly|\b94107\b|^\s*(?:attn|attention)\b|github,? inc")
+_HOLDER_LINE = re.compile(r"(?im)^\s*(?:rights? holder|copyright (?:owner|holder)(?: name)?|on behalf of)\s*:\s*(\S.{1,80}?)\s*$")
+_FIRM = re.compile(r"(?im)^\s*([A-Z][\w&.,' -]{1,60}(?:LLP|LLC|P\.C\.|PLLC|Law (?:Group|Firm|Offices?)|Attorneys"
+                   r"|Rechtsanw\w+))\s*$")
+_ORG = re.compile(r"(?m)^\s*([A-Z][\w&.,'’ -]{1,60}(?:Inc\.?|Ltd\.?|LLC|GmbH|Corporation|Corp\.?|Co\.,? Ltd\.?|"
+                  r"S\.A\.|B\.V\.|AB|Limited|Foundation|University|Organization))\s*$")
+_CONTACT_LINE = re.compile(r"(?i)^\s*(?:(?:tel|phone|telephone|fax|mobile|cell|address|mailing address)\b\s*:?.*"
+                           r"|.*\b\d{5}(?:-\d{4})?\b.*|.*\b(?:street|st\.|avenue|ave\.|road|suite|floor)\b.*"
+                           r"|\+?\d[\d ()./-]{7,}\d)\s*$")
+_FORM_OWNER = re.compile(r"(?is)\*\*Are you the copyright owner.*?\*\*\s*(.+?)(?=\n\s*\*\*|\Z)")
+_FORM_WORK = re.compile(r"(?is)\*\*What work was allegedly infringed.*?\*\*\s*(.+?)(?=\n\s*\*\*|\Z)")
+_WORK_LINE = re.compile(
+    r"(?im)^\s*(?:[-*]\s*)?(?:original work|copyrighted work|work|title|titles?|product|software|book)s?"
+    r"(?: claimed| infringed)?\s*:\s*(.+?)\s*$")
+_WORK_PHRASE = re.compile(
+    r"(?i)(?:copyrighted work(?:s)? (?:is|are|at issue is|claimed is)|the work (?:is|in question is)"
+    r"|copyright (?:in|to|of|for)|owns the copyright (?:in|to|of|for))\s+(?:the\s+)?([^.\n]{3,120})")
+_URL = re.compile(r"(?i)\bhttps?://\S+")
+
+
+def _clean(value: str | None) -> str | None:
+    """Collapse whitespace and Markdown emphasis; empty becomes None."""
+    if value is None:
+        return None
+    value = re.sub(r"[*_`]+", "", " ".join(value.split())).strip(" ,.:;-")
+    return value or None
+
+
+def extract_parties(text: str, sender: str | None = None,
+                    fields: Mapping[str, str | None] | None = None) -> dict[str, str | None]:
+    """complainant, agent, principal, contact, email: structured fields win, the letter's words fill the gaps."""
+    fields = fields or {}
+    agent = _clean(fields.get("agent"))
+    principal = _clean(fields.get("principal_name") or fields.get("principal"))
+    complainant = _clean(fields.get("sender_name") or fields.get("complainant"))
+    match = _AGENTS.search(text)
+    if agent is None and match:
+        agent = match.group(1)
+    if agent is None:
+        firm = _FIRM.search(text)
+        agent = _clean(firm.group(1)) if firm else None
+    if principal is None:
+        holder = _HOLDER_LINE.search(text)
+        principal = _clean(holder.group(1)) if holder and not _REDACTED.match(holder.group(1).strip()) else None
+    if principal is None:
+        behalf = _ON_BEHALF.search(text)
+        if behalf:
+            principal = _clean(behalf.group(1))
+    if principal is None:
+        owner = _FORM_OWNER.search(text)
+        if owner:
+            principal = _form_owner(owner.group(1))
+    if complainant is None:
+        complainant = agent or principal
+        if complainant is None:
+            org = _ORG.search(text)
+            complainant = _clean(org.group(1)) if org else None
+    email = _clean(fields.get("email")) or _clean(sender)
+    if email is None:
+        found = _EMAIL.findall(_strip_platform_addresses(text))
+        email = found[0] if found else None
+    return {"complainant": complainant, "agent": agent,
+            "principal": principal, "contact": _contact(text), "email": email}
+
+
+def _form_owner(answer: str) -> str | None:
+    """GitHub's form answer "Yes, I am [private] of ACME" names the owner after 'of'/'for' when it names one."""
+    first = answer.strip().splitlines()[0] if answer.strip() else ""
+    match = re.search(r"(?i)\b(?:of|for|at|from|represent(?:ing)?)\s+([A-Z][^.,;\n]{1,60})", first)
+    return _clean(match.group(1)) if match else None
+
+
+def _strip_platform_addresses(text: str) -> str:
+    """The recipient's own addresses (copyright@github.com) say nothing about the sender."""
+    return re.sub(r"(?i)[\w.+-]+@(?:github\.com|support\.github\.com)", " ", text)
+
+
+def _contact(text: str) -> str | None:
+    """Address and phone lines, joined: enough to tell whether 512(c)(3)(A)(iv) contact information is there."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if _URL.search(line) or len(line) > 120 or _RECIPIENT_ADDRESS.search(line):
+            continue
+        if _CONTACT_LINE.match(line):
+            cleaned = _clean(line)
+            if cleaned and cleaned not in lines:
+                lines.append(cleaned)
+        if len(lines) >= 6:
+            break
+    return "; ".join(lines) if lines else None
+
+
+def extract_works(text: str) -> list[str]:
+    """Short descriptions of the copyrighted works claimed, in order, without duplicates."""
+    works: list[str] = []
+
+    def add(value: str | None) -> None:
+        value = _clean(_URL.sub("", value or ""))
+        if value and not _REDACTED.match(value) and len(value) >= 3 and value.lower() not in (w.lower() for w in works):
+            works.append(value[:200])
+
+    form = _FORM_WORK.search(text)
+    if form:
+        for line in form.group(1).strip().splitlines():
+            if line.strip() and not _URL.fullmatch(line.strip()):
+                add(line)
+                break
+    for match in _WORK_LINE.finditer(text):
+        add(match.group(1))
+    for match in _WORK_PHRASE.finditer(text):
+        add(match.group(1))
+        if len(works) >= 20:
+            break
+    return works[:20]
