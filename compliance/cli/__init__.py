@@ -48,7 +48,7 @@ def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
     Three jobs for compliance staff:
       1. crawl audits      provenance crawl URL... --role publisher|aggregator --name NAME
       2. attribution       provenance link; provenance audit; provenance report attribution --format html
-      3. takedown tickets  (coming: provenance takedown ...)
+      3. takedown tickets  provenance takedown ingest FILE...; takedown act ID --remove --reason ...
 
     Start with `provenance demo`: it serves bundled sample sites on 127.0.0.1, crawls, links,
     audits and writes the reports.
@@ -88,8 +88,9 @@ def _register() -> None:
     from compliance.cli.crawl import crawl_cmd
     from compliance.cli.demo import demo_cmd
     from compliance.cli.report import report_group
+    from compliance.cli.takedown import takedown_group
 
-    for command in (demo_cmd, crawl_cmd, link_cmd, audit_cmd, report_group):
+    for command in (demo_cmd, crawl_cmd, link_cmd, audit_cmd, report_group, takedown_group):
         cli.add_command(command)
 
 

@@ -12,7 +12,7 @@ from compliance.errors import ReportError
 
 @click.group("report")
 def report_group() -> None:
-    """Write reports: attribution (per copy: credit present and true?)."""
+    """Write reports: attribution (per copy: credit present and true?) and takedown transparency."""
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -46,3 +46,23 @@ def attribution_cmd(ctx: click.Context, fmt: str, output: str | None, db: str | 
     with session_scope(open_engine(ctx, db)) as session:
         data = build_attribution_report(session)
     write_output(render_attribution(data, fmt), output)
+
+
+@report_group.command("transparency")
+@click.option("--from", "start", required=True, metavar="DATE", help="First day of the period (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, metavar="DATE", help="Last day of the period (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv", "md"]), default="html", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE instead of stdout.")
+@db_option
+@click.pass_context
+def transparency_cmd(ctx: click.Context, start: str, end: str, fmt: str, output: str | None, db: str | None) -> None:
+    """Takedown transparency figures for a period: notices, outcomes, counter-notices, timings, DSA Arts. 15/24."""
+    from compliance.db import session_scope
+    from compliance.transparency import build_transparency, parse_day
+    from reports.transparency import render_transparency
+
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
+    with session_scope(open_engine(ctx, db)) as session:
+        data = build_transparency(session, first, last)
+    write_output(render_transparency(data, fmt), output)

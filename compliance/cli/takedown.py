@@ -1,0 +1,295 @@
+"""`provenance takedown ...`: notices in, tickets through their workflow, letters and removal lists out."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from compliance.cli.common import UserFacingError, db_option, db_url, open_engine
+from compliance.errors import ComplianceError
+
+ACTOR_HELP = "Who is acting (recorded in every event; default: the login name)."
+
+
+def _actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "operator"
+
+
+def _now() -> Any:
+    from compliance.clock import system_clock
+
+    return system_clock().now()
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group("takedown")
+def takedown_group() -> None:
+    """Takedown tickets: ingest notices, find every copy, act, handle counter-notices, see what is due."""
+
+
+@takedown_group.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--actor", default=None, help=ACTOR_HELP)
+@click.option("--capture/--no-capture", default=True, show_default=True,
+              help="Capture evidence (WARC, SHA-256) of listed URLs the corpus lacks; non-public addresses are refused.")
+@click.option("--warc-dir", default="warc", show_default=True, help="Folder for WARC evidence of intake captures.")
+@click.option("--letters-dir", default="letters", show_default=True, help="Folder for the letters written.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON only.")
+@db_option
+@click.pass_context
+def ingest_cmd(ctx: click.Context, files: tuple[Path, ...], actor: str | None, capture: bool, warc_dir: str,
+               letters_dir: str, as_json: bool, db: str | None) -> None:
+    """Ingest notices (.eml, .txt/.md letters, web-form dumps, JSON, CSV): one ticket per notice.
+
+    Each notice is checked against the law's elements (DMCA 512(c)(3), 512(g)(3), DSA Art. 16(2));
+    complete ones are matched against the crawled corpus to find every copy, listed or not.
+    Re-ingesting the same notice does not create a second ticket.
+    """
+    from compliance.clock import cure_deadline, default_calendar
+    from compliance.notices.intake import parse_file
+    from compliance.settings import policy
+    from compliance.takedown import IngestResult, ingest_notice
+
+    engine = open_engine(ctx, db)
+    who, now, pol = _actor(actor), _now(), policy()
+    results: list[IngestResult] = []
+    failures: list[str] = []
+    for path in files:
+        try:
+            notices = parse_file(path)
+        except ComplianceError as exc:
+            failures.append(exc.one_line())
+            continue
+        for notice in notices:
+            due = cure_deadline(now, default_calendar())
+            results.append(ingest_notice(engine, notice, now, who, pol, cure_due=due))
+    if capture:
+        _capture_missing(ctx, db, results, warc_dir, who)
+    _write_intake_letters(engine, [r for r in results if r.created], Path(letters_dir), now)
+    if as_json:
+        _echo_json([r.__dict__ for r in results])
+    else:
+        for r in results:
+            state = "new" if r.created else "already ingested"
+            extra = f", missing {', '.join(r.missing)}" if r.missing else ""
+            extra += f", {r.copies} copies found" if r.copies else ""
+            click.echo(f"ticket {r.ticket_id} ({state}): {r.kind}, {r.status}{extra} <- {Path(r.source).name}")
+    if failures:
+        for line in failures[:-1]:
+            click.echo(f"error: {line}", err=True)
+        raise UserFacingError(failures[-1])
+
+
+def _capture_missing(ctx: click.Context, db: str | None, results: list[Any], warc_dir: str, actor: str) -> None:
+    """Evidence for listed URLs the corpus lacks, through the guarded crawler (one crawl per command)."""
+    from crawler.capture import capture_urls
+
+    from compliance.takedown import attach_evidence
+
+    wanted = {u: r.ticket_id for r in results for u in r.to_capture}
+    if not wanted:
+        return
+    outcome = capture_urls(sorted(wanted), db=db_url(ctx, db), warc_dir=warc_dir)
+    engine = open_engine(ctx, db)
+    for ticket_id in sorted(set(wanted.values())):
+        attach_evidence(engine, ticket_id, outcome.run_id, _now(), actor)
+
+
+def _write_intake_letters(engine: Any, results: list[Any], folder: Path, now: Any) -> None:
+    from compliance.cli.letters import write_letters
+
+    for r in results:
+        kinds = ["acknowledgement"] + (["cure_request"] if r.status == "incomplete" else [])
+        if r.kind == "notice":
+            write_letters(engine, r.ticket_id, kinds, folder)
+
+
+@takedown_group.command("list")
+@click.option("--status", default=None, help="Only tickets in this status (received, incomplete, valid, matched, ...).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@db_option
+@click.pass_context
+def list_cmd(ctx: click.Context, status: str | None, as_json: bool, db: str | None) -> None:
+    """List tickets: id, kind, status, received, complainant, URLs listed."""
+    from compliance.db import session_scope
+    from compliance.ticket_view import ticket_rows
+
+    with session_scope(open_engine(ctx, db)) as session:
+        rows = ticket_rows(session, status)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no tickets" + (f" with status {status}" if status else ""))
+    for r in rows:
+        click.echo(f"{r['id']:>5}  {r['kind']:<15} {r['status']:<11} {(r['received_at'] or '')[:19]}  "
+                   f"{(r['complainant'] or '-')[:40]:<40} {r['urls']} URLs")
+
+
+@takedown_group.command("show")
+@click.argument("ticket_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the ticket JSON (the documented contract) only.")
+@db_option
+@click.pass_context
+def show_cmd(ctx: click.Context, ticket_id: int, as_json: bool, db: str | None) -> None:
+    """Show one ticket: parties, completeness element by element, URLs, copies and its history."""
+    from compliance.db import session_scope
+    from compliance.takedown import get_ticket
+    from compliance.ticket_view import ticket_json
+
+    with session_scope(open_engine(ctx, db)) as session:
+        data = ticket_json(session, get_ticket(session, ticket_id))
+    if as_json:
+        _echo_json(data)
+        return
+    click.echo(f"ticket {data['id']}: {data['kind']} ({data['regime']}), {data['status']}, received {data['received_at']}")
+    c = data["completeness"]
+    click.echo(f"completeness: {c['status']}" + (f" (missing {', '.join(c['missing'])})" if c["missing"] else ""))
+    for name, el in c["elements"].items():
+        click.echo(f"  {'✓' if el['present'] else '✗'} {name}: {(el.get('evidence') or '')[:90]!r}")
+    click.echo(f"URLs: {len(data['urls']['infringing'])} to remove, {len(data['urls']['original_work'])} original")
+    for copy in data["copies"]:
+        click.echo(f"  copy {copy['url']} (found by {copy['found_by']}, distance {copy['distance']})")
+    for e in data["events"]:
+        click.echo(f"  {e['at'][:19]} {e['actor']}: {e['action']} {e['from_status']} -> {e['to_status']}: {e['reason']}")
+
+
+@takedown_group.command("act")
+@click.argument("ticket_id", type=int)
+@click.option("--remove", "action", flag_value="remove", help="Remove the content (all copies found).")
+@click.option("--disable", "action", flag_value="disable", help="Disable access to the content.")
+@click.option("--reject", "action", flag_value="reject", help="Reject the request.")
+@click.option("--fix-credit", "action", flag_value="fix_credit", help="Keep the content and correct its credit.")
+@click.option("--reason", required=True, help="Why (recorded in the event and the letters).")
+@click.option("--export", default=None, metavar="FILE", help="Removal list CSV (default: removal-list-ticket-ID.csv).")
+@click.option("--letters-dir", default="letters", show_default=True, help="Folder for the letters written.")
+@click.option("--actor", default=None, help=ACTOR_HELP)
+@db_option
+@click.pass_context
+def act_cmd(ctx: click.Context, ticket_id: int, action: str | None, reason: str, export: str | None,
+            letters_dir: str, actor: str | None, db: str | None) -> None:
+    """Decide a matched ticket: --remove, --disable, --reject or --fix-credit, with --reason.
+
+    Removing marks every copy taken down (evidence is kept), exports the removal list and writes
+    the decision letter, the notice to the uploader and the DSA statement of reasons.
+    """
+    from compliance.cli.letters import write_letters
+    from compliance.takedown import act
+
+    if action is None:
+        raise UserFacingError("say what to do. Fix: add --remove, --disable, --reject or --fix-credit.")
+    engine = open_engine(ctx, db)
+    removal = act(engine, ticket_id, action, reason, _now(), _actor(actor))
+    if removal:
+        path = Path(export or f"removal-list-ticket-{ticket_id}.csv")
+        path.write_text(_removal_csv(removal), encoding="utf-8")
+        click.echo(f"removal list: {path} ({len(removal)} items)")
+    kinds = ["decision_complainant", "statement_of_reasons"]
+    if action in ("remove", "disable"):
+        kinds.append("notice_to_uploader")
+    for path_written in write_letters(engine, ticket_id, kinds, Path(letters_dir)):
+        click.echo(f"letter: {path_written}")
+    click.echo(f"ticket {ticket_id}: {action.replace('_', ' ')} recorded")
+
+
+def _removal_csv(rows: list[dict[str, Any]]) -> str:
+    from reports.csvsafe import write_rows
+
+    header = ["ticket", "url", "found_by", "distance", "action", "at", "sha256", "in_corpus"]
+    return write_rows([header] + [[r[h] for h in header] for r in rows])
+
+
+@takedown_group.command("counter")
+@click.argument("ticket_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--letters-dir", default="letters", show_default=True, help="Folder for the letters written.")
+@click.option("--actor", default=None, help=ACTOR_HELP)
+@db_option
+@click.pass_context
+def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str, actor: str | None,
+                db: str | None) -> None:
+    """Attach a counter-notice to an actioned ticket; a complete one starts the put-back window.
+
+    The content may be put back no earlier than 10 and no later than 14 business days after
+    receipt unless the complainant reports a court action (17 U.S.C. 512(g)(2)(C)).
+    """
+    from compliance.clock import default_calendar, putback_window
+    from compliance.cli.letters import write_letters
+    from compliance.notices.intake import parse_file
+    from compliance.putback import counter
+
+    notices = parse_file(file)
+    if len(notices) != 1:
+        raise UserFacingError(f"{file} holds {len(notices)} notices; a counter-notice file must hold one.")
+    engine = open_engine(ctx, db)
+    now = _now()
+    result = counter(engine, ticket_id, notices[0], now, _actor(actor), putback_window(now, default_calendar()))
+    if not result.complete:
+        raise UserFacingError(f"the counter-notice is incomplete (missing {', '.join(result.missing)}; "
+                              "17 U.S.C. 512(g)(3)); recorded, content stays down. Fix: ask the uploader to complete it.")
+    for path_written in write_letters(engine, ticket_id, ["counter_forwarded"], Path(letters_dir)):
+        click.echo(f"letter: {path_written}")
+    click.echo(f"ticket {ticket_id}: countered; put back between {result.putback_earliest} and {result.putback_latest}")
+
+
+@takedown_group.command("court-action")
+@click.argument("ticket_id", type=int)
+@click.option("--reason", default="", help="What the complainant reported (court, case number).")
+@click.option("--actor", default=None, help=ACTOR_HELP)
+@db_option
+@click.pass_context
+def court_cmd(ctx: click.Context, ticket_id: int, reason: str, actor: str | None, db: str | None) -> None:
+    """Record that the complainant filed a court action: the content stays down, the ticket closes."""
+    from compliance.putback import court_action
+
+    court_action(open_engine(ctx, db), ticket_id, reason, _now(), _actor(actor))
+    click.echo(f"ticket {ticket_id}: court action recorded; content stays down")
+
+
+@takedown_group.command("restore")
+@click.argument("ticket_id", type=int)
+@click.option("--letters-dir", default="letters", show_default=True, help="Folder for the letters written.")
+@click.option("--actor", default=None, help=ACTOR_HELP)
+@db_option
+@click.pass_context
+def restore_cmd(ctx: click.Context, ticket_id: int, letters_dir: str, actor: str | None, db: str | None) -> None:
+    """Put the content back after a counter-notice, once the business-day window allows it."""
+    from compliance.cli.letters import write_letters
+    from compliance.putback import restore
+
+    engine = open_engine(ctx, db)
+    restored = restore(engine, ticket_id, _now(), _actor(actor))
+    for path_written in write_letters(engine, ticket_id, ["restoration"], Path(letters_dir)):
+        click.echo(f"letter: {path_written}")
+    click.echo(f"ticket {ticket_id}: restored {len(restored)} items")
+
+
+@takedown_group.command("due")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+@db_option
+@click.pass_context
+def due_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
+    """What is due or late today: cure deadlines and put-back windows (business-day calendar)."""
+    from compliance.putback import due
+
+    rows = due(open_engine(ctx, db), _now().date())
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("nothing due")
+    for r in rows:
+        click.echo(f"ticket {r['ticket']}: {r['state']:<5} {r['due']}  {r['what']}")
+

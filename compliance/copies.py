@@ -1,0 +1,129 @@
+"""Finding every copy of a claimed work in the crawled corpus: the listed URLs and their near-duplicates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from compliance.index import HammingIndex
+from compliance.models import Document, Image, ImageAppearance, Site
+from compliance.text import containment, shingles
+
+
+@dataclass
+class FoundCopy:
+    url: str
+    found_by: str  # listed | simhash | image_hash
+    distance: int = 0
+    document_id: int | None = None
+    image_id: int | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def url_key(url: str) -> str:
+    """A matching key: scheme-less, host lower-cased without www., no fragment, no trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit(("", host + port, path, parts.query, "")).lstrip("/")
+
+
+def _current_docs(session: Session) -> list[tuple[Document, str]]:
+    rows = session.execute(
+        select(Document, Site.role).join(Site, Site.id == Document.site_id).where(Document.is_current.is_(True))
+    ).all()
+    return [(d, r) for d, r in rows]
+
+
+def find_copies(session: Session, infringing: list[str], originals: list[str], pol: dict[str, float]) -> list[FoundCopy]:
+    """Listed URLs first (found_by=listed), then near-duplicates of the claimed work on non-publisher sites.
+
+    The seed is the original work when it was crawled, else the listed copies themselves.
+    """
+    docs = _current_docs(session)
+    by_key: dict[str, Document] = {}
+    for doc, _role in docs:
+        by_key.setdefault(url_key(doc.url), doc)
+        by_key.setdefault(url_key(doc.fetched_url), doc)
+    images = {url_key(i.url): i for i in session.scalars(select(Image))}
+    found: dict[str, FoundCopy] = {}
+    listed_docs: list[Document] = []
+    listed_images: list[Image] = []
+    for url in infringing:
+        listed = by_key.get(url_key(url))
+        image = images.get(url_key(url))
+        if listed is not None:
+            listed_docs.append(listed)
+            found[listed.url] = FoundCopy(listed.url, "listed", 0, document_id=listed.id, evidence={"as_listed": url})
+        elif image is not None:
+            listed_images.append(image)
+            found[image.url] = FoundCopy(image.url, "listed", 0, image_id=image.id, evidence={"as_listed": url})
+        else:
+            found.setdefault(url, FoundCopy(url, "listed", 0, evidence={"in_corpus": False}))
+    original_docs = [d for u in originals if (d := by_key.get(url_key(u))) is not None]
+    seeds = original_docs or listed_docs
+    seed_ids = {d.id for d in original_docs}
+    _text_copies(docs, seeds, seed_ids, pol, found)
+    seed_images = list(listed_images)
+    for seed in seeds:
+        seed_images.extend(a.image for a in seed.appearances)
+    _image_copies(session, seed_images, pol, found)
+    return list(found.values())
+
+
+def _text_copies(docs: list[tuple[Document, str]], seeds: list[Document], seed_ids: set[int],
+                 pol: dict[str, float], found: dict[str, FoundCopy]) -> None:
+    index = HammingIndex(bits=64, radius=int(pol["simhash_radius"]))
+    candidates = {d.id: (d, role) for d, role in docs if d.simhash is not None}
+    for d, _role in candidates.values():
+        assert d.simhash is not None
+        index.add(d.id, d.simhash)
+    for seed in seeds:
+        if seed.simhash is None:
+            continue
+        seed_shingles = shingles(seed.text)
+        for doc_id, distance in index.query(seed.simhash):
+            doc, role = candidates[doc_id]
+            if doc.id in seed_ids or doc.id == seed.id or role == "publisher":
+                continue
+            shared = containment(seed_shingles, shingles(doc.text))
+            if shared < pol["confirm_containment"]:
+                continue
+            current = found.get(doc.url)
+            if current is None or (current.found_by != "listed" and distance < current.distance):
+                found[doc.url] = FoundCopy(doc.url, "simhash", distance, document_id=doc.id,
+                                           evidence={"seed": seed.url, "containment": round(shared, 4)})
+
+
+def _image_copies(session: Session, seed_images: list[Image], pol: dict[str, float],
+                  found: dict[str, FoundCopy]) -> None:
+    from compliance.imagehash import image_distance
+
+    seeds = [i for i in seed_images if i.phash]
+    if not seeds:
+        return
+    rows = session.execute(
+        select(Image, Document, Site.role)
+        .join(ImageAppearance, ImageAppearance.image_id == Image.id)
+        .join(Document, Document.id == ImageAppearance.document_id)
+        .join(Site, Site.id == Document.site_id)
+        .where(Document.is_current.is_(True), Image.phash.is_not(None))
+    ).all()
+    threshold = int(pol["image_threshold"])
+    seed_ids = {s.id for s in seeds}
+    for image, doc, role in rows:
+        if role == "publisher" or (image.id in seed_ids and image.url in found):
+            continue
+        assert image.phash is not None
+        best = min(image_distance(s.phash or "", image.phash) for s in seeds)
+        if best > threshold:
+            continue
+        current = found.get(image.url)
+        if current is None or (current.found_by != "listed" and best < current.distance):
+            found[image.url] = FoundCopy(image.url, "image_hash", best, image_id=image.id,
+                                         evidence={"page_url": doc.url})
