@@ -153,8 +153,16 @@ class BusinessCalendar:
         return parse_calendar(text, source=str(p))
 
 
+CALENDAR_ENV = "PROVENANCE_CALENDAR"
+
+
 def default_calendar() -> BusinessCalendar:
-    """US federal business days, any year."""
+    """US federal business days, any year; or the calendar file named by $PROVENANCE_CALENDAR."""
+    import os
+
+    path = os.environ.get(CALENDAR_ENV)
+    if path:
+        return BusinessCalendar.from_file(Path(path))
     return BusinessCalendar()
 
 

@@ -32,6 +32,7 @@ class IngestResult:
     kind: str
     status: str
     missing: list[str] = field(default_factory=list)
+    completeness: str = ""
     copies: int = 0
     to_capture: list[str] = field(default_factory=list)
 
@@ -89,11 +90,12 @@ def ingest_notice(engine: Engine, notice: ParsedNotice, now: datetime, actor: st
                 ticket.deadlines = {**ticket.deadlines, "cure_due": cure_due.isoformat()}
                 reason += f"; cure requested by {cure_due.isoformat()} (17 U.S.C. 512(c)(3)(B)(ii))"
             transition(session, ticket, "incomplete", now, actor, "checked", reason)
-            return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, list(result.missing))
+            return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, list(result.missing),
+                                result.status)
         law = "17 U.S.C. 512(c)(3)(A)" if notice.regime == "dmca" else "DSA Art. 16(2)"
         transition(session, ticket, "valid", now, actor, "checked", f"complete under {law}")
         to_capture = _match(session, ticket, now, actor, pol)
-        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, [],
+        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, [], result.status,
                             len(ticket.copies), to_capture)
 
 

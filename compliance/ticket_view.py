@@ -14,6 +14,11 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _hours(start: Any, end: Any) -> float | None:
+    """Time from receipt, recorded per ticket (the transparency medians are made of these)."""
+    return None if start is None or end is None else round((end - start).total_seconds() / 3600, 2)
+
+
 def ticket_json(session: Session, ticket: Ticket) -> dict[str, Any]:
     events = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id))
     urls: dict[str, list[str]] = {"infringing": [], "original_work": [], "other": []}
@@ -33,6 +38,8 @@ def ticket_json(session: Session, ticket: Ticket) -> dict[str, Any]:
                     "image_id": c.image_id, "evidence": c.evidence} for c in ticket.copies],
         "deadlines": dict(ticket.deadlines), "outcome": ticket.outcome, "parent_id": ticket.parent_id,
         "decided_at": _iso(ticket.decided_at), "actioned_at": _iso(ticket.actioned_at),
+        "hours_to_decision": _hours(ticket.received_at, ticket.decided_at),
+        "hours_to_action": _hours(ticket.received_at, ticket.actioned_at),
         "defects": list(ticket.defects),
         "events": [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "from_status": e.from_status,
                     "to_status": e.to_status, "reason": e.reason, "data": e.data} for e in events],

@@ -9,7 +9,9 @@ import pytest
 
 from tests.cli_helpers import assert_one_clear_error, count, run_cli
 
-COMMANDS = [[], ["demo"], ["crawl"], ["link"], ["audit"], ["report"], ["report", "attribution"]]
+COMMANDS = [[], ["demo"], ["crawl"], ["link"], ["audit"], ["report"], ["report", "attribution"],
+            ["report", "transparency"], ["takedown"]] + [
+    ["takedown", c] for c in ("ingest", "list", "show", "act", "counter", "court-action", "restore", "due")]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "provenance")

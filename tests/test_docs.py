@@ -29,7 +29,9 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 def test_every_command_appears_in_readme_and_architecture() -> None:
     arch = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
     for command in ("provenance demo", "provenance crawl", "provenance link", "provenance audit",
-                    "provenance report attribution"):
+                    "provenance report attribution", "provenance report transparency", "provenance takedown ingest",
+                    "provenance takedown act", "provenance takedown counter", "provenance takedown restore",
+                    "provenance takedown due"):
         assert command in README, command
-    for module in ("demo.py", "crawl.py", "analyse.py", "report.py"):
+    for module in ("demo.py", "crawl.py", "analyse.py", "report.py", "takedown.py"):
         assert module in arch, module

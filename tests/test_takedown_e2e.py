@@ -166,3 +166,29 @@ def test_bad_notice_file_is_one_line(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     proc = run_cli("--db", str(tmp_path / "n.db"), "takedown", "ingest", str(bad), "--no-capture", cwd=tmp_path)
     assert_one_clear_error(proc, "broken.json")
+
+
+def test_intake_captures_listed_urls_and_refuses_internal_ones(mockserver: dict[str, str], tmp_path: Path) -> None:
+    """Listed URLs missing from the corpus get WARC evidence; an internal address named in a notice is refused."""
+    faults = mockserver["faults"]
+    page = f"{faults}/page"
+    notice = tmp_path / "notice.txt"
+    notice.write_text(
+        "DMCA notice. Our copyrighted work is the article at https://publisher.example/story.\n"
+        f"The infringing material is located at:\n{page}\nhttp://169.254.169.254/latest/meta-data/\n"
+        "I have a good faith belief that use of the material is not authorized by the copyright owner, its agent, "
+        "or the law. The information in this notice is accurate, and under penalty of perjury, I am authorized "
+        "to act on behalf of the owner.\nContact: rights@publisher.example, +1 555 0199, 1 Main St, Springfield\n"
+        "Signed: /s/ Pat Rights\n",
+        encoding="utf-8",
+    )
+    host = page.split("/")[2]
+    proc = run_cli("--db", str(tmp_path / "c.db"), "takedown", "ingest", str(notice), "--warc-dir",
+                   str(tmp_path / "warc"), cwd=tmp_path, env={"PROVENANCE_ALLOW_HOSTS": host})
+    assert proc.returncode == 0, proc.stderr
+    shown = run_cli("--db", str(tmp_path / "c.db"), "takedown", "show", "1", "--json", cwd=tmp_path)
+    copies = {c["url"]: c for c in json.loads(shown.stdout)["copies"]}
+    captured = copies[page]["evidence"]
+    assert captured["status"] == 200 and len(captured["sha256"]) == 64 and captured["warc_file"]
+    refused = copies["http://169.254.169.254/latest/meta-data/"]["evidence"]
+    assert "not public" in (refused.get("error") or ""), refused

@@ -111,7 +111,8 @@ def _write_intake_letters(engine: Any, results: list[Any], folder: Path, now: An
     from compliance.cli.letters import write_letters
 
     for r in results:
-        kinds = ["acknowledgement"] + (["cure_request"] if r.status == "incomplete" else [])
+        # 17 U.S.C. 512(c)(3)(B)(ii): a cure request only where work, material and contact were given
+        kinds = ["acknowledgement"] + (["cure_request"] if r.completeness == "cure_needed" else [])
         if r.kind == "notice":
             write_letters(engine, r.ticket_id, kinds, folder)
 
