@@ -192,3 +192,32 @@ def test_intake_captures_listed_urls_and_refuses_internal_ones(mockserver: dict[
     assert captured["status"] == 200 and len(captured["sha256"]) == 64 and captured["warc_file"]
     refused = copies["http://169.254.169.254/latest/meta-data/"]["evidence"]
     assert "not public" in (refused.get("error") or ""), refused
+
+
+def test_court_action_keeps_content_down(takedown_env: dict[str, Any]) -> None:
+    env = takedown_env
+    assert cli(env, "takedown", "ingest", str(env["notice"]), "--no-capture").returncode == 0
+    assert cli(env, "takedown", "act", "1", "--disable", "--reason", "copy").returncode == 0
+    listed = f"{env['aggregator']}/articles/valdoria-summit-doubts.html"
+    counter_file = env["work"] / "counter.txt"
+    counter_file.write_text(COUNTER.format(ticket=1, url=listed), encoding="utf-8")
+    assert cli(env, "takedown", "counter", "1", str(counter_file), now=T1).returncode == 0
+    proc = cli(env, "takedown", "court-action", "1", "--reason", "complaint filed, case 26-cv-001", now=TOO_EARLY)
+    assert proc.returncode == 0, proc.stderr
+    ticket = show(env, 1)
+    assert ticket["status"] == "closed" and ticket["events"][-1]["action"] == "court_action"
+    assert ticket["events"][-1]["data"]["clock"].startswith("clock set by PROVENANCE_NOW")
+    assert_one_clear_error(cli(env, "takedown", "restore", "1", now=WINDOW_OPEN), "ticket 1 is closed")
+    assert count(env["db"], "document", "taken_down_at is not null") >= 1
+
+
+def test_incomplete_counter_notice_is_recorded_and_changes_nothing(takedown_env: dict[str, Any]) -> None:
+    env = takedown_env
+    assert cli(env, "takedown", "ingest", str(env["notice"]), "--no-capture").returncode == 0
+    assert cli(env, "takedown", "act", "1", "--remove", "--reason", "copy").returncode == 0
+    thin = env["work"] / "thin-counter.txt"
+    thin.write_text("Counter notice: please put my page back, it was removed by mistake.\n", encoding="utf-8")
+    proc = cli(env, "takedown", "counter", "1", str(thin), now=T1)
+    assert_one_clear_error(proc, "counter-notice is incomplete")
+    ticket = show(env, 1)
+    assert ticket["status"] == "actioned" and ticket["events"][-1]["action"] == "counter_deficient"
