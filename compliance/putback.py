@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 
 from compliance.db import session_scope
 from compliance.errors import InputError
-from compliance.models import Document, Image, Ticket, TicketEvent
+from compliance.models import Ticket, TicketEvent
 from compliance.notices.model import ParsedNotice
-from compliance.takedown import completeness_dict, get_ticket
+from compliance.takedown import completeness_dict, copy_item, get_ticket
 from compliance.tickets import check_transition, event_data, record, transition
 
 
@@ -91,11 +91,7 @@ def restore(engine: Engine, ticket_id: int, now: datetime, actor: str, reason: s
                 "counter-notice, 17 U.S.C. 512(g)(2)(C)).", f"wait until {earliest} or record a court action.")
         restored = []
         for copy in ticket.copies:
-            item: Document | Image | None = None
-            if copy.document_id is not None:
-                item = session.get(Document, copy.document_id)
-            elif copy.image_id is not None:
-                item = session.get(Image, copy.image_id)
+            item = copy_item(session, copy)
             if item is not None and item.taken_down_at is not None:
                 item.taken_down_at = None
                 item.taken_down_reason = None

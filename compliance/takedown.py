@@ -153,6 +153,15 @@ def attach_evidence(engine: Engine, ticket_id: int, run_id: int, now: datetime, 
     return attached
 
 
+def copy_item(session: Session, copy: TicketCopy) -> Document | Image | None:
+    """The stored document or image a ticket copy points at (None for a URL outside the corpus)."""
+    if copy.document_id is not None:
+        return session.get(Document, copy.document_id)
+    if copy.image_id is not None:
+        return session.get(Image, copy.image_id)
+    return None
+
+
 def act(engine: Engine, ticket_id: int, action: str, reason: str, now: datetime, actor: str) -> list[dict[str, Any]]:
     """Decide a matched ticket; removal marks copies taken down (evidence is never deleted) and returns the removal list."""
     if action not in ACTIONS:
@@ -168,11 +177,7 @@ def act(engine: Engine, ticket_id: int, action: str, reason: str, now: datetime,
             ticket.actioned_at = now
             note = f"ticket {ticket.id} ({ACTIONS[action]}): {reason}"
             for copy in ticket.copies:
-                item: Document | Image | None = None
-                if copy.document_id is not None:
-                    item = session.get(Document, copy.document_id)
-                elif copy.image_id is not None:
-                    item = session.get(Image, copy.image_id)
+                item = copy_item(session, copy)
                 if item is not None:
                     item.taken_down_at = now
                     item.taken_down_reason = note
