@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance.errors import DatabaseError
@@ -99,10 +99,12 @@ def upgrade(engine: Engine) -> None:
 
     try:
         command.upgrade(_alembic_config(engine), "head")
-    except OperationalError as exc:
+    except DBAPIError as exc:  # server down, wrong credentials, a file that is not a database...
+        reason = " ".join(str(exc.orig).split())
         raise DatabaseError(
-            f"cannot open or migrate the database {engine.url.render_as_string(hide_password=True)}: {exc.orig}",
-            "check that the server is running and the URL, user and permissions are right.",
+            f"cannot open or migrate the database {engine.url.render_as_string(hide_password=True)}: {reason}.",
+            "check that the server is running and the URL, user and permissions are right (for SQLite: that "
+            "the file is a provenance database).",
         ) from exc
 
 

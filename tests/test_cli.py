@@ -113,3 +113,10 @@ def test_report_formats_write_files(demo_run: dict[str, object], tmp_path: Path)
         proc = run_cli("--db", str(demo_run["db"]), "report", "attribution", "--format", fmt, "-o", str(out), cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
         assert out.stat().st_size > 200
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path) -> None:
+    not_db = tmp_path / "notes.txt"
+    not_db.write_text("hello, this is not SQLite\n" * 100, encoding="utf-8")
+    proc = run_cli("--db", str(not_db), "link", cwd=tmp_path)
+    assert_one_clear_error(proc, "cannot open or migrate the database", "not a database")
