@@ -91,8 +91,6 @@ def build_transparency(session: Session, start: date, end: date) -> dict[str, An
         },
         "method": [
             "Tickets are counted by the day they were received (UTC); outcomes are as of the report date.",
-            "Medians average the two middle values; p90 is nearest-rank. Business days use the "
-            f"{cal.name} calendar.",
             "Decisions are never automated: fingerprints find copies, a person decides.",
             "Complaints (Art. 20), out-of-court disputes (Art. 21) and suspensions (Art. 23) are not yet "
             "recorded by this tool; they are reported as zero.",
