@@ -41,6 +41,29 @@ def completeness_dict(c: Completeness) -> dict[str, Any]:
     return {"status": c.status, "elements": {k: asdict(v) for k, v in c.elements.items()}, "missing": list(c.missing)}
 
 
+def completeness_text(notice: ParsedNotice) -> str:
+    """The text the elements are checked in: for CSV/JSON records, the structured fields count as written too.
+
+    A bulk record's `works`, URL and e-mail columns are the notice's identification of the work, the material
+    and the contact, so they are stated as lines the checker reads (marked as coming from the record).
+    """
+    if notice.source_format not in ("csv", "json"):
+        return notice.text
+    lines = [notice.text]
+    if notice.works:
+        lines.append("[record field] Copyrighted work: " + "; ".join(notice.works))
+    originals = [u.as_written for u in notice.urls if u.role == "original_work"]
+    if originals:
+        lines.append("[record field] The original work is located at: " + " ".join(originals))
+    infringing = [u.as_written for u in notice.urls if u.role == "infringing"]
+    if infringing:
+        lines.append("[record field] The infringing material is located at: " + " ".join(infringing))
+    contact = [v for k in ("contact", "email") if (v := (notice.parties or {}).get(k))]
+    if contact:
+        lines.append("[record field] Contact: " + ", ".join(contact))
+    return "\n".join(lines)
+
+
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
@@ -78,7 +101,7 @@ def ingest_notice(engine: Engine, notice: ParsedNotice, now: datetime, actor: st
             transition(session, ticket, "closed", now, actor, "recorded",
                        f"a {notice.kind.replace('_', ' ')} is recorded; it asks for no removal")
             return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status)
-        result = check_notice(notice.text, notice.kind, notice.regime)
+        result = check_notice(completeness_text(notice), notice.kind, notice.regime)
         ticket.completeness = completeness_dict(result)
         if notice.kind == "counter_notice":
             record(session, ticket, now, actor, "counter_notice_received",

@@ -51,6 +51,6 @@ def ticket_rows(session: Session, status: str | None = None) -> list[dict[str, A
     if status:
         query = query.where(Ticket.status == status)
     return [{"id": t.id, "kind": t.kind, "status": t.status, "received_at": _iso(t.received_at),
-             "complainant": (t.parties or {}).get("complainant") or (t.parties or {}).get("principal"),
+             "complainant": (t.parties or {}).get("complainant") or (t.parties or {}).get("principal") or t.sender,
              "urls": sum(1 for u in t.urls if u.get("role") == "infringing")}
             for t in session.scalars(query)]
