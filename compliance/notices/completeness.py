@@ -48,14 +48,21 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from compliance.notices.model import COUNTER_ELEMENTS, DMCA_ELEMENTS, DSA_ELEMENTS, Completeness, ElementCheck
+from compliance.notices.model import (
+    COUNTER_ELEMENTS,
+    DMCA_ELEMENTS,
+    DSA_ELEMENTS,
+    Completeness,
+    ElementCheck,
+)
+from compliance.notices.patterns import MATERIAL_PHRASES, MATERIAL_Q, RED, WORK, WORK_Q
+from compliance.notices.urls import classify_urls
 
 Span = tuple[int, int]
 Finder = Callable[[str], list[Span]]
 EVIDENCE_MAX = 200
 EM = "\u2002"
 _I = re.IGNORECASE
-RED = r"(?:\[\s*(?:private|redacted|privaet)\b[^\]\n]{0,40}\]?|\b(?:private|redacted)\])"
 _RED = re.compile(RED, _I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", _I)
 # The service's own hosts and pages (the dev corpus was sent to GitHub): links to them locate material on the service.
@@ -222,51 +229,29 @@ def _contact(det: str) -> list[Span]:
     return sorted(set(spans + _closing_block(clean)))
 
 
-_MATERIAL_Q = (r"what files (?:should be|were) taken down\?[^\n]*|location of infringing material:|infringing "
-               r"(?:url|page/material)[^\n:]*:|url\(s\) where illegal content is hosted:|identification of "
-               r"infring\w+ material|offending urls:|url in question:")
 
 
-def _material(det: str) -> list[Span]:
-    """512(c)(3)(A)(iii), 512(g)(3)(B): the material's location (service links, a form answer, a named repository)."""
+def _material(det: str, text: str = "") -> list[Span]:
+    """512(c)(3)(A)(iii), 512(g)(3)(B): the material's location (service links, a form answer, a named repository,
+    or any link the notice itself names as the infringing copy: a site hosted on the service under its own domain)."""
     links = [m.span() for m in _URL.finditer(det) if SERVICE_HOST.search(m.group()) and not _META_URL.search(m.group())]
-    return sorted(set(links + _answers(_MATERIAL_Q)(det) + _regex(
-        r"\brepo(?:sitor(?:y|ies))?\s+(?:called\s+|at\s+)?\"?[\w.-]+/[\w.-]+\"?",
-        r"infring\w*\s+(?:material|content|copies|cop(?:y|ies)|files?)\s+(?:is|are|can be found|located)\s+(?:at|on|"
-        r"here)\s*:?\s*(?:https?://|www\.)",
-        # any service: "the material was located at URL" (512(g)(3)(B) wording, a notice's "is located at URL")
-        r"(?:material|content|article|page|image|photo\w*|cop(?:y|ies))\s+(?:was|is|were|are|appeared)\s+"
-        r"(?:located|found|available|posted|published|hosted)\s+(?:at|on)\s*:?\s*(?:https?://|www\.)")(det)))
+    return sorted(set(links + list(_named_copies(text)) + _answers(MATERIAL_Q)(det) + _regex(*MATERIAL_PHRASES)(det)))
 
 
-_WORK_Q = (r"what work was allegedly infringed\?[^\n]*|detailed description of the original copyrighted work[^\n]*|"
-           r"identify (?:and describe )?the copyrighted work[^\n]*|original material url:|copyright(?:ed)? work"
-           r"(?:\(s\)|s)?(?: information)?:|original works?\s*(?:&[^\n:]*)?:|representative list of titles:")
-_WORK = (
-    (r"(?:the|our|my)\s+(?:copyrighted|original|infringed)\s+(?:work|product|software|files|code|game|material|"
-    r"project|repository|data|source)\b(?!\s+described)"),
-    r"\b[A-Z]\w+'s\s+(?:\w+\s+){0,2}(?:repositor(?:y|ies)|source\s+code|code|software|app|project)\b",
-    r"identification of (?:the )?copyrighted work", r"following (?:copyrighted )?works? (?:are|is) (?:the )?copyright",
-    (r"(?:our|my|company's|companys|firm's)\s+(?:own\s+)?(?:\w+\s+){0,3}(?:software|source\s+codes?|code(?:base)?|"
-    r"product|app|application|theme|plugin|book|project|work|game|fonts?|repository|property|system|"
-    r"mobile application|script)\b"),
-    (r"(?:owner|author|holder|developer)\w*\s+(?:of|for)\s+(?:the\s+)?(?:copyrights?\s+(?:in|to)\s+|all the rights"
-    r"\s+of\s+)?(?:the\s+)?(?:[\"'“‘]?[\w.-]+[\"'”’]?\s+){0,5}(?:software|packages?|code|product|book|works?|game|"
-    r"application|document)"),
-    r"original\s+[\"“]?[\w.-]+[\"”]?\s+(?:software|code|product|app)", r"(?:private|research)\s+(?:research\s+)?code",
-    r"\b(?:this|the)\s+work\s+is\b", r"\bof\s+the\s+work\s+\w", r"\bI\s+created\s+(?:a\s+)?repositor",
-    r"\ban?\s+original\s+\w+\s+(?:written|created|developed|made)",
-    (r"(?:copyright(?:ed)?|proprietary|confidential)\s+(?:\w+\s+){0,3}(?:software|source\s+code|code|documents|works?"
-    r"(?!\s+described)|forms|material(?!s\s+described)|property)\b(?!\s+described)"),
-    r"(?:titles|works)\s+(?:listed|described|identified)\s+(?:below|above)", r"\bwork(?:s)? that is owned by",
-    r"\bowns\s+(?:all\s+right|the\s+copyright)", r"\b(?:source\s+code|files?)\s+(?:of|from|belonging to)\s+\w+",
-    r"copyright(?:s|ed)?\s+(?:in|to|of)\s+(?:the\s+)?(?:\w+\s+){0,3}(?:software|code|work|book|product|game)",
-)
+@lru_cache(maxsize=64)
+def _named_copies(text: str) -> tuple[Span, ...]:
+    """Spans of the links intake classifies as infringing (its cue rules: "infringing URL:", a takedown list)."""
+    spans: list[Span] = []
+    for item in classify_urls(text) if text else []:
+        at = text.find(item.as_written) if item.role == "infringing" and not item.redacted else -1
+        if at >= 0:
+            spans.append((at, at + len(item.as_written)))
+    return tuple(spans)
 
 
 def _work(det: str) -> list[Span]:
     """512(c)(3)(A)(ii): the work claimed, by form answer, description or a link to the original."""
-    return sorted(set(_answers(_WORK_Q)(det) + _regex(*_WORK)(det)))
+    return sorted(set(_answers(WORK_Q)(det) + _regex(*WORK)(det)))
 
 
 _NOT_AUTH = (r"(?:not\s+(?:been\s+)?authori[sz]ed|unauthori[sz]ed|unlawful|illegal|infring\w*|without\s+(?:the\s+|"
@@ -282,7 +267,7 @@ _accuracy = _regex(r"perjury", r"(?:swear|certify|declare|state)\w*[^.]{0,60}?un
 def _dmca_finders() -> dict[str, Finder]:
     """Finders for the six 512(c)(3)(A) elements, in statute order."""
     return {"signature": lambda t: _signature(_det(t)), "copyrighted_work": lambda t: _work(_det(t)),
-            "infringing_material": lambda t: _material(_det(t)), "contact_info": lambda t: _contact(_det(t)),
+            "infringing_material": lambda t: _material(_det(t), t), "contact_info": lambda t: _contact(_det(t)),
             "good_faith": lambda t: _good_faith(_det(t, True)),
             "accuracy_under_perjury": lambda t: _accuracy(_det(t, True))}
 
@@ -299,7 +284,7 @@ def _counter_finders() -> dict[str, Finder]:
     """Finders for the 512(g)(3)(A)-(D) elements."""
     juris = r"consent\w*\s+to\s+(?:the\s+)?jurisdiction|submit\w*\s+to\s+the\s+jurisdiction"
     serve = r"accept\w*\s+(?:the\s+)?service\s+of\s+process|consent\w*\s+to\s+service|accept\w*\s+service\b"
-    return {"signature": lambda t: _signature(_det(t)), "material_identified": lambda t: _material(_det(t)),
+    return {"signature": lambda t: _signature(_det(t)), "material_identified": lambda t: _material(_det(t), t),
             "mistake_statement_under_perjury": lambda t: _mistake(_det(t, True)),
             "subscriber_contact": lambda t: _contact(_det(t)),
             "consent_to_jurisdiction": lambda t: _clauses(_det(t, True), juris, serve),

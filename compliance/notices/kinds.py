@@ -40,6 +40,13 @@ _HINTS = (
 )
 _DSA = re.compile(r"(?i)digital services act|\bDSA\b|regulation \(eu\) 2022/2065|2022/2065|article 16\b|art\.? 16\b")
 _DMCA = re.compile(r"(?i)\bDMCA\b|digital millennium|512\s*\(\s*[cg]\s*\)|17\s*U\.?\s*S\.?\s*C|section 512\b")
+# The platform's own processing notes (github/dmca, from March 2021) are not the sender's words: GitHub heads
+# processed takedowns with "Before disabling any content ... GitHub - contacted the owners ... - provided information
+# on how to submit a DMCA Counter Notice", and adds bracketed "[Note: ... fork network ...]" lines.
+_ANNOTATION = re.compile(
+    r"(?im)^[ \t>]*before disabling any content in relation to this (?:takedown )?notice,?\s+github\b[^\n]*\n"
+    r"(?:[ \t>]*(?:[-*\u2022+][^\n]*)?\n)*"
+    r"|^[ \t>]*\[note:[^\]\n]*(?:\[[^\]\n]*\][^\]\n]*)*\]")
 # 512(c)(3)(A)(v) and (vi): a letter that makes both sworn statements is a DMCA notice even if it never says so.
 _GOOD_FAITH = re.compile(r"(?i)good[- ]faith belief")
 _PERJURY = re.compile(r"(?i)penalty of perjury")
@@ -57,9 +64,15 @@ def hint_kind(name: str) -> str | None:
     return None
 
 
+def strip_annotations(text: str) -> str:
+    """The text without the platform's processing notes (which mention counter notices in every annotated takedown)."""
+    return _ANNOTATION.sub("\n", text)
+
+
 def detect_kind(text: str, hints: Mapping[str, str | None] | None = None) -> str:
     """Classify by what the letter says; `hints` (`name`, `type`) only decide when the text is undecided."""
     hints = hints or {}
+    text = strip_annotations(text)
     hinted = next((k for k in (hint_kind(hints.get(key) or "") for key in ("type", "name")) if k), None)
     head = text[:20000]
     scores = {
@@ -97,6 +110,7 @@ def _looks_like_notice(text: str) -> bool:
 
 def detect_regime(text: str) -> str:
     """`dsa` when the notice invokes the EU Digital Services Act, `dmca` for the US statute, else `other`."""
+    text = strip_annotations(text)
     if _DSA.search(text):
         return "dsa"
     if _DMCA.search(text) or (_GOOD_FAITH.search(text) and _PERJURY.search(text)):

@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import urlsplit, urlunsplit
 
 from compliance.notices.model import NoticeURL
@@ -75,8 +76,10 @@ def extract_urls(text: str) -> list[str]:
         url = _trim(match.group(0))
         end = match.start() + len(url)
         url, end = _with_spaces(text, match.start(), url, end)
-        if "." in url.split("//", 1)[1].split("/", 1)[0]:
-            found.append((match.start(), url))
+        pieces = [(match.start() + offset, piece) for offset, piece in _unglue(url)
+                  if "." in piece.split("//", 1)[1].split("/", 1)[0]]
+        found.extend(pieces)
+        if pieces:
             taken.append((match.start(), end))
     for match in _BARE_URL.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
@@ -86,6 +89,16 @@ def extract_urls(text: str) -> list[str]:
             found.append((match.start(), url))
     found.sort(key=lambda item: item[0])
     return [url for _, url in found]
+
+
+_GLUED = re.compile(r"(?<=[A-Za-z0-9])https?://", re.IGNORECASE)
+
+
+def _unglue(url: str) -> list[tuple[int, str]]:
+    """Two URLs pasted without a space (`.../ihttps://host/...`) are two; a scheme after `/`, `=` or `%` (an archive or
+    redirect URL carrying another) stays part of the URL."""
+    cuts = [0] + [m.start() for m in _GLUED.finditer(url, 8)] + [len(url)]
+    return [(a, _trim(url[a:b])) for a, b in pairwise(cuts)]
 
 
 def _with_spaces(text: str, start: int, url: str, end: int) -> tuple[str, int]:
@@ -249,13 +262,24 @@ def _host_base(url: str) -> str:
     return ".".join(key.split("/", 1)[0].split(".")[-2:])
 
 
+# A platform's own service subdomains; any other `<name>.<platform>` (`name.github.io`) is a user's hosted site.
+_SERVICE_LABELS = frozenset({"www", "gist", "api", "raw", "help", "docs", "support", "status", "pages", "blog"})
+
+
 def _is_root_or_profile(url: str, platforms: set[str]) -> bool:
-    """A site's home page, or an account page on a code host: who or where, never the material itself."""
+    """A site's home page, or an account page on a code host: who or where, never the material itself.
+
+    The root of a user site hosted on the platform (`https://name.github.io/`) is the hosted material, not a home page.
+    """
+    if is_redacted(url):
+        return False
     key = match_key(url) or ""
     parts = [p for p in key.split("?", 1)[0].split("/")[1:] if p]
-    if not parts:
-        return True
     host = key.split("/", 1)[0]
+    if not parts:
+        base = _host_base(url)
+        labels = host.removesuffix("." + base).split(".") if host.endswith("." + base) else []
+        return not (base in platforms and len(labels) == 1 and labels[0] not in _SERVICE_LABELS)
     return host in ("github.com", "gitlab.com", "bitbucket.org") and len(parts) == 1 and _host_base(url) in platforms
 
 
@@ -331,7 +355,10 @@ def _role_for(url: str, before: str, after: str, section: str | None, context: l
         return trailing
     if same == "other":
         return "other"
-    if section is not None and section != "infringing" and not (section == "original_work" and same == "infringing"):
+    # the answer to "what work was infringed" names the original; a link there is a copy only if its own line says so
+    # and it is on the platform (an off-platform link under that question is the claimant's own page or download)
+    if section is not None and section != "infringing" and not (section == "original_work" and same == "infringing"
+                                                                 and on_platform):
         return section
     if same is not None:
         return same if on_platform or same != "infringing" else "infringing"

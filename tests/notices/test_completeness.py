@@ -225,3 +225,42 @@ def test_dispatch() -> None:
     assert check_notice(FULL, "notice", "dmca") == check_dmca(FULL)
     assert check_notice(COUNTER, "counter-notice", "dmca") == check_counter_notice(COUNTER)
     assert list(check_notice(FULL, "notice", "other").elements) == list(DMCA_ELEMENTS)
+
+
+# --- held-out review (other years of the same public source): general rules, synthetic cases --------------------
+
+@pytest.mark.parametrize("material", [
+    "The infringing material is located at:\n\n[invalid]\n[invalid]",
+    "The infringing copies are at https://github.com/[invalid]",
+    ("**What files should be taken down? Please provide URLs for each file, or if the entire repository, the"
+     " repository’s URL.**\n\n[invalid]"),
+])
+def test_a_location_the_platform_replaced_with_invalid_counts_as_given(material: str) -> None:
+    result = check_dmca(letter(WORK.split(", sold at")[0] + ".", material, CONTACT, GOOD_FAITH, PERJURY, SIGNATURE))
+    assert result.elements["infringing_material"].present, material
+    assert result.status == "complete"
+
+
+def test_invalid_stands_for_a_url_never_for_contact_details() -> None:
+    text = letter(WORK, "The infringing material is located at:\n\n[invalid]\n[invalid]", GOOD_FAITH, PERJURY,
+                  "Sincerely,\n\nJane Doe")
+    result = check_dmca(text)
+    assert not result.elements["contact_info"].present and result.status == "deficient"
+
+
+def test_a_link_the_notice_names_as_infringing_locates_it_on_any_host() -> None:
+    text = letter("Original work: Moon Atlas", "We found copyright infringements on the pages below:",
+                  "URL: http://fan-pages.example/moon-atlas.htm", CONTACT, GOOD_FAITH, PERJURY, SIGNATURE)
+    assert check_dmca(text).elements["infringing_material"].present
+    forum = letter(WORK, "The code was discussed at https://forum.example/thread/9", CONTACT, GOOD_FAITH, PERJURY,
+                   SIGNATURE)
+    assert not check_dmca(forum).elements["infringing_material"].present
+
+
+def test_works_named_by_what_the_rights_attach_to() -> None:
+    work = ("We act for Acme Radio's copyrights and trademarks, registered or not, associated with their radio"
+            " stations, including Acme One and Acme Jazz (the \"Stations\").")
+    assert check_dmca(letter(work, MATERIAL, CONTACT, GOOD_FAITH, PERJURY, SIGNATURE)).status == "complete"
+    vague = "We act for the owner of the rights."
+    assert not check_dmca(letter(vague, MATERIAL, CONTACT, GOOD_FAITH, PERJURY, SIGNATURE)
+                          ).elements["copyrighted_work"].present

@@ -349,3 +349,66 @@ def test_outlook_binary_msg_is_refused() -> None:
     with pytest.raises(InputError) as info:
         parse_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "mail.msg")
     assert "mail.msg" in info.value.one_line() and ".eml" in info.value.one_line()
+
+
+# --- held-out review (other years of the same public source): general rules, synthetic cases --------------------
+
+_Q_WORK = ("**Please provide a detailed description of the original copyrighted work that has allegedly been infringed."
+           " If possible, include a URL to where it is posted online.**")
+_Q_FILES = ("**What files should be taken down? Please provide URLs for each file, or if the entire repository, the"
+            " repository’s URL.**")
+_ANNOTATION = ("Before disabling any content in relation to this takedown notice, GitHub\n- contacted the owners of"
+               " some or all of the affected repositories to give them an opportunity to make changes.\n- provided"
+               " information on how to [submit a DMCA Counter Notice](https://docs.github.com/en/articles/x).\n\n")
+_TAKEDOWN_FORM = (f"{_Q_WORK}\n\nOur board game rules engine Quarrel.\n\n{_Q_FILES}\n\n"
+                  "https://github.com/copier/quarrel-copy\n[invalid]\nhttps://github.com/[invalid]/quarrel\n"
+                  "https://github.com/other-copier/[invalid]\n\n**I have a good faith belief that use of the"
+                  " copyrighted materials described above on the infringing web pages is not authorized by the"
+                  " copyright owner, or its agent, or the law.**\n\n**I swear, under penalty of perjury, that the information in this"
+                  " notification is accurate.**\n")
+
+
+@pytest.mark.parametrize("prefix", ["", _ANNOTATION, "".join(f"> {line}\n" for line in _ANNOTATION.splitlines()),
+                                    ("[Note: Because the parent repository was actively being forked, GitHub processed"
+                                     " the takedown notice against the entire fork network of 12 forks.]\n\n")])
+def test_platform_processing_notes_do_not_change_the_kind(prefix: str) -> None:
+    [notice] = parse_bytes((prefix + _TAKEDOWN_FORM).encode(), "annotated.md")
+    assert notice.kind == "notice" and notice.regime == "dmca"
+    counter = "I swear, under penalty of perjury, the material was removed as a result of mistake or misidentification."
+    counter += " I consent to the jurisdiction of Federal District Court."
+    assert detect_kind(prefix + counter) == "counter_notice"
+
+
+def test_invalid_replacing_a_url_is_a_redaction_never_a_target() -> None:
+    [notice] = parse_bytes(_TAKEDOWN_FORM.encode(), "invalid.md")
+    targets = [u for u in notice.urls if u.role == "infringing"]
+    assert [u.normalised for u in targets if u.normalised] == ["https://github.com/copier/quarrel-copy"]
+    redacted = [u for u in targets if u.redacted]
+    assert len(redacted) == 3 and all(u.normalised is None for u in redacted)
+    assert normalise_url("https://github.com/acme/[invalid]") is None and match_key("[invalid]") is None
+
+
+def test_urls_pasted_without_a_space_are_two_urls() -> None:
+    text = ("https://github.com/acme/tool/blob/main/a.pyhttps://github.com/acme/tool/blob/main/b.py and "
+            "https://web.archive.org/web/2020/https://example.com/p and https://go.example/r?to=https://example.org/x")
+    assert extract_urls(text) == ["https://github.com/acme/tool/blob/main/a.py",
+                                  "https://github.com/acme/tool/blob/main/b.py",
+                                  "https://web.archive.org/web/2020/https://example.com/p",
+                                  "https://go.example/r?to=https://example.org/x"]
+
+
+def test_the_root_of_a_user_site_on_the_platform_is_material_not_a_home_page() -> None:
+    text = ("From the desk of https://www.github.com\nUser responsible: https://github.com/sharer\n"
+            "Infringing websites:\nhttps://free-movies-app.github.io/\n")
+    roles = {u.normalised: u.role for u in classify_urls(text)}
+    assert roles["https://free-movies-app.github.io/"] == "infringing"
+    assert roles["https://www.github.com/"] == "other" and roles["https://github.com/sharer"] == "other"
+
+
+def test_an_off_platform_link_under_the_work_question_stays_the_original() -> None:
+    text = (f"{_Q_WORK}\n\nThe file being infringed is no longer hosted by me, but newer builds are here:"
+            f" https://vendor.example/download/tool-2.0.exe\n\n{_Q_FILES}\n\nhttps://github.com/copier/tool\n")
+    roles = {u.normalised: u.role for u in classify_urls(text)}
+    assert roles["https://vendor.example/download/tool-2.0.exe"] == "original_work"
+    assert roles["https://github.com/copier/tool"] == "infringing"
+

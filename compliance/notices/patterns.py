@@ -1,0 +1,50 @@
+"""Wording patterns the completeness checks read: redaction tokens, form questions and element phrasings."""
+
+from __future__ import annotations
+
+# A redacted value stands for one that was there: GitHub's `[private]` (and its typos), Lumen's `[REDACTED]`.
+RED = r"(?:\[\s*(?:private|redacted|privaet)\b[^\]\n]{0,40}\]?|\b(?:private|redacted)\])"
+# GitHub replaces URLs it did not act on with `[invalid]` (from March 2021; `[private]` before): a location that was
+# given, so it counts for the elements whose value is a location, never for contact details or a signature.
+RED_URL = rf"(?:{RED}|\[\s*invalid\s*\])"
+
+MATERIAL_Q = (r"what files (?:should be|were) taken down\?[^\n]*|location of infringing material:|infringing "
+              r"(?:url|page/material)[^\n:]*:|url\(s\) where illegal content is hosted:|identification of "
+              r"infring\w+ material|offending urls:|url in question:")
+# Sentences that locate the material: a named repository, "the infringing copies are at URL", "was located at URL";
+# the URL may be one the platform replaced with a redaction token.
+MATERIAL_PHRASES = (
+    r"\brepo(?:sitor(?:y|ies))?\s+(?:called\s+|at\s+)?\"?[\w.-]+/[\w.-]+\"?",
+    (r"infring\w*\s+(?:material|content|copies|cop(?:y|ies)|files?)\s+(?:is|are|can be found|located)\s+(?:at|on|"
+     rf"here)\s*:?\s*(?:https?://|www\.|{RED_URL})"),
+    # any service: "the material was located at URL" (512(g)(3)(B) wording, a notice's "is located at URL")
+    (r"(?:material|content|article|page|image|photo\w*|cop(?:y|ies))\s+(?:was|is|were|are|appeared)\s+"
+     rf"(?:located|found|available|posted|published|hosted)\s+(?:at|on)\s*:?\s*(?:https?://|www\.|{RED_URL})"),
+)
+
+WORK_Q = (r"what work was allegedly infringed\?[^\n]*|detailed description of the original copyrighted work[^\n]*|"
+          r"identify (?:and describe )?the copyrighted work[^\n]*|original material url:|copyright(?:ed)? work"
+          r"(?:\(s\)|s)?(?: information)?:|original works?\s*(?:&[^\n:]*)?:|representative list of titles:")
+WORK = (
+    (r"(?:the|our|my)\s+(?:copyrighted|original|infringed)\s+(?:work|product|software|files|code|game|material|"
+    r"project|repository|data|source)\b(?!\s+described)"),
+    r"\b[A-Z]\w+'s\s+(?:\w+\s+){0,2}(?:repositor(?:y|ies)|source\s+code|code|software|app|project)\b",
+    r"identification of (?:the )?copyrighted work", r"following (?:copyrighted )?works? (?:are|is) (?:the )?copyright",
+    (r"(?:our|my|company's|companys|firm's)\s+(?:own\s+)?(?:\w+\s+){0,3}(?:software|source\s+codes?|code(?:base)?|"
+    r"product|app|application|theme|plugin|book|project|work|game|fonts?|repository|property|system|"
+    r"mobile application|script)\b"),
+    (r"(?:owner|author|holder|developer)\w*\s+(?:of|for)\s+(?:the\s+)?(?:copyrights?\s+(?:in|to)\s+|all the rights"
+    r"\s+of\s+)?(?:the\s+)?(?:[\"'“‘]?[\w.-]+[\"'”’]?\s+){0,5}(?:software|packages?|code|product|book|works?|game|"
+    r"application|document)"),
+    r"original\s+[\"“]?[\w.-]+[\"”]?\s+(?:software|code|product|app)", r"(?:private|research)\s+(?:research\s+)?code",
+    r"\b(?:this|the)\s+work\s+is\b", r"\bof\s+the\s+work\s+\w", r"\bI\s+created\s+(?:a\s+)?repositor",
+    r"\ban?\s+original\s+\w+\s+(?:written|created|developed|made)",
+    (r"(?:copyright(?:ed)?|proprietary|confidential)\s+(?:\w+\s+){0,3}(?:software|source\s+code|code|documents|works?"
+    r"(?!\s+described)|forms|material(?!s\s+described)|property)\b(?!\s+described)"),
+    r"(?:titles|works)\s+(?:listed|described|identified)\s+(?:below|above)", r"\bwork(?:s)? that is owned by",
+    r"\bowns\s+(?:all\s+right|the\s+copyright)", r"\b(?:source\s+code|files?)\s+(?:of|from|belonging to)\s+\w+",
+    r"copyright(?:s|ed)?\s+(?:in|to|of)\s+(?:the\s+)?(?:\w+\s+){0,3}(?:software|code|work|book|product|game)",
+    # the works named by what the rights attach to: "X's copyrights ... associated with their television channels"
+    (r"copyrights?\b[^.\n]{0,80}?\b(?:associated with|relating to|related to|covering|in respect of)\s+(?:their|its|"
+     r"our|my|his|her|[A-Z][\w-]*['’]s)\s+\w+"),
+)
