@@ -39,6 +39,8 @@ class WarcEvidenceMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         fetched_at = datetime.now(timezone.utc)
         request.meta["fetched_at"] = fetched_at
+        # HttpCompressionMiddleware drops Content-Encoding once it has decoded the body; the capture keeps it.
+        request.meta["wire_content_encoding"] = (response.headers.get("Content-Encoding") or b"").decode("latin-1")
         if self.warc is None:
             return response
         try:

@@ -123,6 +123,9 @@ def start_failures(engine: Any, run_id: int, start_urls: list[str]) -> list[tupl
                 out.append((url, "was not fetched (filtered by the crawl policy?)"))
             elif cap.error:
                 out.append((url, cap.error))
-            elif session.scalar(select(Document.id).where(Document.capture_id == cap.id)) is None:
+            elif session.scalar(select(Document.id).where(Document.capture_id == cap.id)) is None and not (
+                cap.kind == "page" and cap.status is not None and cap.status < 400
+            ):
+                # A start page captured without error and without a document is a page of links the crawl went on from.
                 out.append((url, "gave no article document"))
     return out

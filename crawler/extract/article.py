@@ -50,6 +50,7 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 _TITLE_SPLIT = re.compile(r"\s+[|–—:·•»-]\s+|\s+-{1,2}\s+")
 _ALT_LINE = re.compile(r"^[\W\d_]*(?P<label>.{1,60}?)[\W\d_]*$")
 MAX_CREDIT_LINE = 160
+_URLISH = re.compile(r"^\s*(?:(?:https?:)?//|www\.)\S*\s*$", re.I)
 
 
 def _trafilatura(markup: str, url: str, warnings: list[str]) -> Any:
@@ -175,8 +176,10 @@ def _fill(art: ExtractedArticle, html: str | bytes, url: str, encoding: str | No
     doc = _trafilatura(markup, base, art.warnings)
 
     art.title = _pick_title(tree, meta, doc)
-    art.byline = meta.article_value("author", "creator") or meta.first("author", "article:author", "dc.creator")
-    art.byline = art.byline or (norm_space(getattr(doc, "author", None) or "") or None)
+    art.byline = _byline(
+        meta.article_value("author", "creator"), meta.first("author", "dc.creator"), meta.first("article:author"),
+        norm_space(getattr(doc, "author", None) or "") or None,
+    )
     art.published = meta.article_value("datePublished", "dateCreated") or meta.first(
         "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "date",
         "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
@@ -220,6 +223,14 @@ def _fill(art: ExtractedArticle, html: str | bytes, url: str, encoding: str | No
     elif doc is not None and not art.text:
         art.warnings.append("main text empty after removing template noise")
     art.outbound_links = _outbound(links, [c.url for c in art.credits if c.url], url)
+
+
+def _byline(*candidates: str | None) -> str | None:
+    """The first byline that names someone: og `article:author` and JSON-LD `@id`s are often profile URLs."""
+    for value in candidates:
+        if value and not _URLISH.match(value):
+            return value
+    return None
 
 
 def _publisher_name(meta: PageMetadata) -> str | None:

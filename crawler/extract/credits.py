@@ -72,7 +72,21 @@ _ORG_WORD = re.compile(
     r"|\.(?:com|org|net|co\.uk|gov|edu)\b|[社报報台网網]$",
     re.I,
 )
-_DATEISH = re.compile(r"^\W*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[\w ,.:-]*\d\W*$", re.I)
+# A date or time, also with a clock suffix or time zone ("November 19, 2019 / 8:16 AM", "2019 01:38 pm IST").
+_DATEISH = re.compile(
+    r"^\W*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[\w ,.:/-]*\d"
+    r"(?:\s*(?:[ap]\.?m\.?|h|hrs?))?(?:\s*\(?(?:gmt|utc|bst|cet|cest|eet|est|edt|cst|cdt|mst|mdt|pst|pdt|et|pt|"
+    r"ist|jst|kst|hkt|sgt|aest|aedt|msk)(?:[+-]\d{1,2}(?::?\d\d)?)?\)?)?\W*$",
+    re.I,
+)
+# Post-nominal letters after a person's name ("Jane Doe, MS, RDN"): qualifications, not organisations.
+_POSTNOMINAL = frozenset(
+    "md phd ms msc ma mba mph rn rd rdn cpa cfa jd esq dds dvm do bsc ba bs frcp mrcp obe mbe cbe qc kc".split()
+)
+# Embedded social posts (tweets, Instagram, ...): their links point at the quoted post, not at the text's source.
+_EMBED_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:embed|embedded|twitter-tweet|instagram-media|tiktok-embed|fb-post)(?:$|[\s_-])", re.I
+)
 _ROLE_WORDS = re.compile(
     r"\b(?:staff|writer|reporter|correspondent|editor|contributor|columnist|author|photographer|journalist|"
     r"updated|published)\b",
@@ -88,6 +102,8 @@ def _score(part: str) -> int:
         return -5
     if key in KNOWN_AGENCIES:
         return 4
+    if key.replace(".", "") in _POSTNOMINAL:
+        return -5
     if re.fullmatch(r"[A-Z][A-Z&.\-]{1,7}", part.strip()):
         return 3
     if _ORG_WORD.search(part):
@@ -221,6 +237,14 @@ def _in_figure(el: etree._Element) -> bool:
     return any(a.tag in ("figure", "figcaption") for a in el.iterancestors())
 
 
+def _in_embed(el: etree._Element) -> bool:
+    """Inside (or itself) an embedded social post: its links quote that post, they do not credit the text."""
+    for node in (el, *el.iterancestors()):
+        if _EMBED_CLASS.search(node.get("class") or ""):
+            return True
+    return False
+
+
 def _follows_image(el: etree._Element) -> bool:
     """The block's previous element is (or wraps) an image: the line under it credits that image."""
     prev = el.getprevious()
@@ -233,6 +257,8 @@ def _follows_image(el: etree._Element) -> bool:
 
 def _byline_org(byline: str) -> str | None:
     """The organisation in a byline such as "By Jane Doe, Reuters" or "Jane Doe | AP"."""
+    if re.match(r"^\s*(?:https?:)?//|^\s*www\.", byline, re.I):
+        return None  # an author profile URL (og article:author, JSON-LD @id) names a person's page, not an org
     text = re.sub(r"^\s*by\s+", "", norm_space(byline), flags=re.I)
     parts = [p.strip() for p in re.split(r"\s*(?:,|\||/|\s-\s|\bfor\b|\band\b)\s*", text) if p.strip()]
     best = [(p, _score(p)) for p in parts if not _ROLE_WORDS.search(p)]
@@ -272,7 +298,7 @@ def find_document_credits(
     for anchor in tree.iter("a"):
         attrs = " ".join(anchor.get(a, "") for a in ("rel", "class", "id", "data-role"))
         label = element_text(anchor)
-        if not (_LINK_TEXT.match(label) or _SOURCE_ATTR.search(attrs)):
+        if not (_LINK_TEXT.match(label) or _SOURCE_ATTR.search(attrs)) or _in_embed(anchor):
             continue
         link = absolute_url(anchor.get("href"), url)
         if link and link not in {c.url for c in credits}:

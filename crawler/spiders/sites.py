@@ -141,6 +141,8 @@ class SiteSpider(scrapy.Spider):
             for k, v in response.headers.items()
             if k.decode("latin-1").lower() in KEPT_HEADERS
         }
+        if meta.get("wire_content_encoding") and "content-encoding" not in headers:
+            headers["content-encoding"] = meta["wire_content_encoding"]  # as sent, before decompression
         warc = meta.get("warc") or {}
         return CaptureRecord(
             requested_url=requested,
@@ -181,7 +183,10 @@ class SiteSpider(scrapy.Spider):
             capture.error = f"could not be parsed as an article ({type(exc).__name__})"
             yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
             return
-        if not article.text.strip():
+        # Links first: a start URL with no article text whose links the crawl follows is a page of links (a
+        # home, section or index page), fetched and used as intended; as a dead end it is a failure.
+        follow = list(self._follow(response, site, meta.get("depth_level", 0)))
+        if not article.text.strip() and not (follow and meta.get("is_start")):
             capture.error = "has no article text (empty or malformed page)"
         yield PageItem(site=site, capture=capture, article=article, is_start=meta.get("is_start", False))
         for ref in article.images:
@@ -194,7 +199,7 @@ class SiteSpider(scrapy.Spider):
                     priority=-1,
                     dont_filter=True,
                 )
-        yield from self._follow(response, site, meta.get("depth_level", 0))
+        yield from follow
 
     def _follow(self, response: Response, site: str, depth: int) -> Iterator[scrapy.Request]:
         if depth >= self.max_depth:
