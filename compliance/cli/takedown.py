@@ -197,9 +197,9 @@ def act_cmd(ctx: click.Context, ticket_id: int, action: str | None, reason: str,
         path = Path(export or f"removal-list-ticket-{ticket_id}.csv")
         path.write_text(_removal_csv(removal), encoding="utf-8")
         click.echo(f"removal list: {path} ({len(removal)} items)")
-    kinds = ["decision_complainant", "statement_of_reasons"]
-    if action in ("remove", "disable"):
-        kinds.append("notice_to_uploader")
+    kinds = ["decision_complainant"]
+    if action in ("remove", "disable"):  # DSA Art. 17: a statement of reasons goes with a restriction only
+        kinds += ["notice_to_uploader", "statement_of_reasons"]
     for path_written in write_letters(engine, ticket_id, kinds, Path(letters_dir)):
         click.echo(f"letter: {path_written}")
     click.echo(f"ticket {ticket_id}: {action.replace('_', ' ')} recorded")

@@ -189,7 +189,7 @@ def _parse_email(data: bytes, name: str) -> ParsedNotice:
             defects.append(f"unparseable Date header: {str(date_header)[:80]}")
     subject = str(msg.get("Subject") or "") or None
     notice = _build(name, "eml", text, data, hints={"name": name, "type": subject}, sender=sender, subject=subject,
-                    received_at=received)
+                    received_at=received, fields={"sender_name": _display_name(msg, "From")})
     notice.defects = defects + notice.defects
     notice.attachments = attachments
     return notice
@@ -230,6 +230,14 @@ def _address(msg: Message, header: str) -> str | None:
     if addresses:
         return str(addresses[0].addr_spec) or str(value)
     return (str(value).strip() or None) if value is not None else None
+
+
+def _display_name(msg: Message, header: str) -> str | None:
+    """The From: display name ("Rights Team" in `Rights Team <rights@x>`): who sent the notice, as they name themselves."""
+    addresses = getattr(msg.get(header), "addresses", None)
+    if addresses and str(addresses[0].display_name).strip():
+        return " ".join(str(addresses[0].display_name).split())[:200]
+    return None
 
 
 def _canonical(record: Any) -> bytes:

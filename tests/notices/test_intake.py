@@ -412,3 +412,13 @@ def test_an_off_platform_link_under_the_work_question_stays_the_original() -> No
     assert roles["https://vendor.example/download/tool-2.0.exe"] == "original_work"
     assert roles["https://github.com/copier/tool"] == "infringing"
 
+
+
+def test_eml_sender_display_name_is_the_complainant() -> None:
+    from compliance.notices.intake import parse_bytes
+
+    raw = (b"From: Rights Team <rights@publisher.example>\r\nSubject: DMCA notice\r\n"
+           b"Content-Type: text/plain\r\n\r\nPlease remove https://digest.example/copy\r\n")
+    notice = parse_bytes(raw, "n.eml")[0]
+    assert notice.parties["complainant"] == "Rights Team"
+    assert notice.sender == "rights@publisher.example"
