@@ -122,31 +122,57 @@ def ingest_notice(engine: Engine, notice: ParsedNotice, now: datetime, actor: st
                             len(ticket.copies), to_capture)
 
 
-def _match(session: Session, ticket: Ticket, now: datetime, actor: str, pol: dict[str, float]) -> list[str]:
-    """Find and store the copies; returns listed URLs that the corpus has no evidence for yet."""
+def _store_copies(session: Session, ticket: Ticket, pol: dict[str, float]) -> tuple[list[TicketCopy], list[str]]:
+    """Find the copies and store the ones the ticket lacks; returns (new copies, URLs still without evidence)."""
     infringing = [u["normalised"] for u in ticket.urls if u["role"] == "infringing" and u.get("normalised")]
     originals = [u["normalised"] for u in ticket.urls if u["role"] == "original_work" and u.get("normalised")]
-    copies = find_copies(session, infringing, originals, pol)
+    known = {c.url: c for c in ticket.copies}
+    added: list[TicketCopy] = []
     to_capture = []
-    for c in copies:
-        evidence = dict(c.evidence)
+    for c in find_copies(session, infringing, originals, pol):
         capture_id = None
         if c.document_id is not None:
             capture_id = session.scalar(select(Document.capture_id).where(Document.id == c.document_id))
         elif c.image_id is not None:
             capture_id = session.scalar(select(Image.capture_id).where(Image.id == c.image_id))
-        if capture_id is not None:
-            evidence.update(_capture_evidence(session.get(Capture, capture_id)))
-        else:
+        evidence = {**c.evidence, **_capture_evidence(session.get(Capture, capture_id))} if capture_id else c.evidence
+        existing = known.get(c.url)
+        if existing is not None:  # a listed URL crawled since: link it to the corpus, keep its history
+            if existing.document_id is None and existing.image_id is None and capture_id is not None:
+                existing.document_id, existing.image_id = c.document_id, c.image_id
+                existing.capture_id, existing.evidence = capture_id, {**existing.evidence, **evidence}
+            continue
+        if capture_id is None:
             to_capture.append(c.url)
-        ticket.copies.append(TicketCopy(url=c.url, found_by=c.found_by, distance=c.distance,
-                                        document_id=c.document_id, image_id=c.image_id, capture_id=capture_id,
-                                        evidence=evidence))
-    listed = sum(1 for c in copies if c.found_by == "listed")
+        copy = TicketCopy(url=c.url, found_by=c.found_by, distance=c.distance, document_id=c.document_id,
+                          image_id=c.image_id, capture_id=capture_id, evidence=dict(evidence))
+        ticket.copies.append(copy)
+        added.append(copy)
+    return added, to_capture
+
+
+def _match(session: Session, ticket: Ticket, now: datetime, actor: str, pol: dict[str, float]) -> list[str]:
+    """Find and store the copies; returns listed URLs that the corpus has no evidence for yet."""
+    added, to_capture = _store_copies(session, ticket, pol)
+    listed = sum(1 for c in added if c.found_by == "listed")
     transition(session, ticket, "matched", now, actor, "matched",
-               f"{len(copies)} copies: {listed} listed, {len(copies) - listed} found through the index",
-               {"automated_detection": len(copies) - listed})
+               f"{len(added)} copies: {listed} listed, {len(added) - listed} found through the index",
+               {"automated_detection": len(added) - listed})
     return to_capture
+
+
+def rematch(engine: Engine, ticket_id: int, now: datetime, actor: str, pol: dict[str, float]) -> list[str]:
+    """Search the corpus again (after new crawls) for copies of a matched ticket's work; returns the new URLs."""
+    with session_scope(engine) as session:
+        ticket = get_ticket(session, ticket_id)
+        if ticket.status != "matched":
+            raise InputError(f"ticket {ticket_id} is {ticket.status}; only a matched ticket (not yet decided) "
+                             "is searched again.", "act on it, or ingest a new notice for new material.")
+        added, _ = _store_copies(session, ticket, pol)
+        record(session, ticket, now, actor, "rematched",
+               f"{len(added)} more copies found" if added else "no further copies found",
+               {"automated_detection": sum(1 for c in added if c.found_by != "listed")})
+        return [c.url for c in added]
 
 
 def _capture_evidence(cap: Capture | None) -> dict[str, Any]:
@@ -159,7 +185,7 @@ def _capture_evidence(cap: Capture | None) -> dict[str, Any]:
 
 def attach_evidence(engine: Engine, ticket_id: int, run_id: int, now: datetime, actor: str) -> int:
     """Link captures of an intake evidence crawl to the ticket's copies that lacked evidence."""
-    attached = 0
+    attached = failed = 0
     with session_scope(engine) as session:
         ticket = get_ticket(session, ticket_id)
         for copy in ticket.copies:
@@ -172,7 +198,10 @@ def attach_evidence(engine: Engine, ticket_id: int, run_id: int, now: datetime, 
             copy.capture_id = cap.id
             copy.evidence = {**copy.evidence, **_capture_evidence(cap)}
             attached += 1
-        record(session, ticket, now, actor, "evidence_captured", f"{attached} listed URLs captured (crawl run {run_id})")
+            failed += cap.error is not None
+        record(session, ticket, now, actor, "evidence_captured",
+               f"{attached - failed} of {attached} listed URLs captured (crawl run {run_id}); "
+               f"{failed} failed or refused, each with its reason in the copy's evidence", {"run_id": run_id})
     return attached
 
 

@@ -11,7 +11,7 @@ from tests.cli_helpers import assert_one_clear_error, count, run_cli
 
 COMMANDS = [[], ["demo"], ["crawl"], ["link"], ["audit"], ["report"], ["report", "attribution"],
             ["report", "transparency"], ["takedown"]] + [
-    ["takedown", c] for c in ("ingest", "list", "show", "act", "counter", "court-action", "restore", "due")]
+    ["takedown", c] for c in ("ingest", "list", "show", "match", "act", "counter", "court-action", "restore", "due")]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "provenance")

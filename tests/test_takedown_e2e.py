@@ -221,3 +221,28 @@ def test_incomplete_counter_notice_is_recorded_and_changes_nothing(takedown_env:
     assert_one_clear_error(proc, "counter-notice is incomplete")
     ticket = show(env, 1)
     assert ticket["status"] == "actioned" and ticket["events"][-1]["action"] == "counter_deficient"
+
+
+def test_a_notice_before_the_crawl_is_matched_again_after_it(mockserver: dict[str, str], tmp_path: Path) -> None:
+    db = str(tmp_path / "m.db")
+    listed = f"{mockserver['digest']}/articles/valdoria-summit-doubts.html"
+    notice = tmp_path / "n.txt"
+    notice.write_text(
+        "DMCA notice. Our copyrighted work is the article at "
+        f"{mockserver['northgate']}/news/valdoria-summit-doubts.html\nThe infringing material is located at:\n"
+        f"{listed}\nI have a good faith belief that use of the material is not authorized by the copyright owner, "
+        "its agent, or the law. The information in this notice is accurate, and under penalty of perjury, I am "
+        "authorized to act on behalf of the owner.\nContact: rights@northgate.example, +1 555 0100\n"
+        "Signed: /s/ Jane Editor\n", encoding="utf-8")
+    assert run_cli("--db", db, "takedown", "ingest", str(notice), "--no-capture", cwd=tmp_path).returncode == 0
+    for site, role in (("northgate", "publisher"), ("digest", "aggregator")):
+        proc = run_cli("--db", db, "crawl", mockserver[site] + "/", "--role", role, "--name", site,
+                       "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    proc = run_cli("--db", db, "takedown", "match", "1", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    ticket = json.loads(run_cli("--db", db, "takedown", "show", "1", "--json", cwd=tmp_path).stdout)
+    copies = {c["url"]: c for c in ticket["copies"]}
+    assert copies[listed]["document_id"] is not None and copies[listed]["evidence"]["sha256"]
+    assert any(c["found_by"] == "image_hash" for c in ticket["copies"])
+    assert ticket["events"][-1]["action"] == "rematched"

@@ -167,6 +167,22 @@ def show_cmd(ctx: click.Context, ticket_id: int, as_json: bool, db: str | None) 
         click.echo(f"  {e['at'][:19]} {e['actor']}: {e['action']} {e['from_status']} -> {e['to_status']}: {e['reason']}")
 
 
+@takedown_group.command("match")
+@click.argument("ticket_id", type=int)
+@click.option("--actor", default=None, help=ACTOR_HELP)
+@db_option
+@click.pass_context
+def match_cmd(ctx: click.Context, ticket_id: int, actor: str | None, db: str | None) -> None:
+    """Search the crawled corpus again for copies of a matched ticket's work (after new crawls)."""
+    from compliance.settings import policy
+    from compliance.takedown import rematch
+
+    added = rematch(open_engine(ctx, db), ticket_id, _now(), _actor(actor), policy())
+    click.echo(f"ticket {ticket_id}: {len(added)} more copies found")
+    for url in added:
+        click.echo(f"  {url}")
+
+
 @takedown_group.command("act")
 @click.argument("ticket_id", type=int)
 @click.option("--remove", "action", flag_value="remove", help="Remove the content (all copies found).")
