@@ -3,7 +3,7 @@
 `provenance demo` and the tests crawl three fictional outlets (two publishers and an
 aggregator) without touching the network: each site is served from the package's
 `demo/sites/<dirname>` folder by its own stdlib HTTP server on an ephemeral port.
-Pages refer to each other through placeholders (`{{site:KEY}}`, `{{self}}`) that are
+Pages refer to each other through site-link tokens (`{{site:KEY}}`, `{{self}}`) that are
 expanded at serving time, because the ports are only known once the servers run.
 """
 
@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["DEMO_SITES", "DemoSite", "SiteServers", "expand_placeholders", "sites_dir"]
+__all__ = ["DEMO_SITES", "DemoSite", "SiteServers", "expand_site_links", "sites_dir"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ CONTENT_TYPES: dict[str, str] = {
     ".pdf": "application/pdf",
 }
 
-_PLACEHOLDER = re.compile(r"\{\{\s*(self|site:([a-z0-9_-]+))\s*\}\}")
+_SITE_LINK = re.compile(r"\{\{\s*(self|site:([a-z0-9_-]+))\s*\}\}")
 
 _NOT_FOUND_PAGE = (
     "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -95,7 +95,7 @@ def sites_dir() -> Path:
     return Path(__file__).resolve().parent / "sites"
 
 
-def expand_placeholders(text: str, urls: dict[str, str], self_key: str) -> str:
+def expand_site_links(text: str, urls: dict[str, str], self_key: str) -> str:
     """Replace `{{self}}` and `{{site:KEY}}` with base URLs (no trailing slash).
 
     Unknown keys are left as written, so a broken sample shows up in tests rather
@@ -106,7 +106,7 @@ def expand_placeholders(text: str, urls: dict[str, str], self_key: str) -> str:
         key = self_key if match.group(1) == "self" else match.group(2)
         return urls.get(key, match.group(0))
 
-    return _PLACEHOLDER.sub(repl, text)
+    return _SITE_LINK.sub(repl, text)
 
 
 def content_type_for(path: Path) -> str:
@@ -166,7 +166,7 @@ class _SiteHTTPServer(ThreadingHTTPServer):
 
 
 class _SiteHandler(BaseHTTPRequestHandler):
-    """Serves static files from one site folder, expanding placeholders in text files."""
+    """Serves static files from one site folder, expanding site-link tokens in text files."""
 
     server_version = "provenance-demo/1.0"
     protocol_version = "HTTP/1.1"
@@ -207,7 +207,7 @@ class _SiteHandler(BaseHTTPRequestHandler):
         data = target.read_bytes()
         if target.suffix.lower() in TEXT_SUFFIXES:
             text = data.decode("utf-8")
-            data = expand_placeholders(text, server.urls, server.site.key).encode("utf-8")
+            data = expand_site_links(text, server.urls, server.site.key).encode("utf-8")
         mtime = target.stat().st_mtime
         self._send(
             HTTPStatus.OK,

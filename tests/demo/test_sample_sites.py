@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from PIL import Image, IptcImagePlugin
 
-from compliance.demo.server import DEMO_SITES, SiteServers, expand_placeholders, sites_dir
+from compliance.demo.server import DEMO_SITES, SiteServers, expand_site_links, sites_dir
 
 EXIF_ARTIST = 0x013B
 EXIF_COPYRIGHT = 0x8298
@@ -105,10 +105,10 @@ def test_sites_are_registered_and_present() -> None:
         assert (sites_dir() / site.dirname / "robots.txt").is_file()
 
 
-def test_placeholders_expand() -> None:
+def test_site_link_tokens_expand() -> None:
     urls = {"northgate": "http://127.0.0.1:1", "digest": "http://127.0.0.1:2"}
     text = "{{self}}/a {{site:northgate}}/b {{ site:digest }} {{site:nope}}"
-    assert expand_placeholders(text, urls, "digest") == (
+    assert expand_site_links(text, urls, "digest") == (
         "http://127.0.0.1:2/a http://127.0.0.1:1/b http://127.0.0.1:2 {{site:nope}}")
 
 
