@@ -65,7 +65,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#])")
 
 
 def _visible(text: str) -> str:
-    """Replace invisible and control characters by a visible `⟨U+XXXX⟩` marker."""
+    """Replace invisible and control characters by a visible marker such as `⟨U+202E⟩`."""
     text = _INVISIBLE.sub(lambda m: f"\u27e8U+{ord(m.group()):04X}\u27e9", text)
     return _CONTROL.sub(lambda m: f"\u27e8U+{ord(m.group()):04X}\u27e9", text)
 
