@@ -10,14 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from compliance.errors import ReportError
+from compliance.queries import current_appearances, matches_by_copy
 from compliance.models import (
     AuditRun,
     Capture,
     CrawlRun,
     Document,
     Finding,
-    Image,
-    ImageAppearance,
     Match,
     Site,
     utcnow,
@@ -71,9 +70,7 @@ def build_attribution_report(session: Session) -> dict[str, Any]:
     captures = {c.id: c for c in session.scalars(select(Capture).where(Capture.id.in_(
         [d.capture_id for d in docs.values() if d.capture_id]
     )))}
-    matches: dict[tuple[str, int], list[Match]] = defaultdict(list)
-    for m in session.scalars(select(Match).order_by(Match.distance, Match.score.desc())):
-        matches[(m.kind, m.copy_id)].append(m)
+    matches = matches_by_copy(session)
 
     documents = []
     for d in docs.values():
@@ -97,13 +94,7 @@ def build_attribution_report(session: Session) -> dict[str, Any]:
             "originals": originals, "findings": findings.get(("document", d.id), []),
         })
 
-    rows = session.execute(
-        select(ImageAppearance, Image, Document)
-        .join(Image, Image.id == ImageAppearance.image_id)
-        .join(Document, Document.id == ImageAppearance.document_id)
-        .where(Document.is_current.is_(True))
-        .order_by(Document.id, ImageAppearance.position)
-    ).all()
+    rows = [(a, i, d) for a, i, d, _role in current_appearances(session)]
     apps = {a.id: (a, i, d) for a, i, d in rows}
     images = []
     for app, img, doc in rows:

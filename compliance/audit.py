@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from compliance.attribution import CreditFacts, Facts, OriginalFacts, SiteFacts, attribution_findings
 from compliance.db import session_scope
 from compliance.models import AuditRun, Document, Finding, Image, ImageAppearance, Match, Site, utcnow
+from compliance.queries import current_appearances, matches_by_copy
 
 DOCUMENT_CREDIT_KINDS = ("source_line", "link", "byline_org", "is_based_on", "jsonld_credit")
 
@@ -42,15 +43,13 @@ def embedded_credit(image: Image) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(fields.items()))
 
 
-def _matches(session: Session, kind: str) -> dict[int, list[Match]]:
-    out: dict[int, list[Match]] = defaultdict(list)
-    for m in session.scalars(select(Match).where(Match.kind == kind).order_by(Match.distance, Match.score.desc())):
-        out[m.copy_id].append(m)
-    return out
+def _of_kind(matches: dict[tuple[str, int], list[Match]], kind: str) -> dict[int, list[Match]]:
+    return {copy_id: ms for (k, copy_id), ms in matches.items() if k == kind}
 
 
-def document_facts(session: Session, sites: dict[int, SiteFacts]) -> list[tuple[Document, Facts]]:
-    matches = _matches(session, "document")
+def document_facts(session: Session, sites: dict[int, SiteFacts],
+                   all_matches: dict[tuple[str, int], list[Match]]) -> list[tuple[Document, Facts]]:
+    matches = _of_kind(all_matches, "document")
     docs = session.scalars(select(Document).where(Document.is_current.is_(True))).all()
     by_id = {d.id: d for d in docs}
     roles = {s.id: s.role for s in session.scalars(select(Site))}
@@ -72,15 +71,10 @@ def document_facts(session: Session, sites: dict[int, SiteFacts]) -> list[tuple[
     return out
 
 
-def image_facts(session: Session, sites: dict[int, SiteFacts]) -> list[tuple[ImageAppearance, Facts]]:
-    matches = _matches(session, "image")
-    rows = session.execute(
-        select(ImageAppearance, Image, Document, Site.role)
-        .join(Image, Image.id == ImageAppearance.image_id)
-        .join(Document, Document.id == ImageAppearance.document_id)
-        .join(Site, Site.id == Document.site_id)
-        .where(Document.is_current.is_(True))
-    ).all()
+def image_facts(session: Session, sites: dict[int, SiteFacts],
+                all_matches: dict[tuple[str, int], list[Match]]) -> list[tuple[ImageAppearance, Facts]]:
+    matches = _of_kind(all_matches, "image")
+    rows = current_appearances(session)
     by_app = {app.id: (app, image, doc) for app, image, doc, _ in rows}
     out = []
     for app, image, doc, role in rows:
@@ -111,13 +105,14 @@ def audit(engine: Engine, pol: dict[str, float]) -> AuditResult:
         sites = site_facts(session)
         counter: Counter[str] = Counter()
         rows: list[dict[str, Any]] = []
-        docs = document_facts(session, sites)
+        all_matches = matches_by_copy(session)
+        docs = document_facts(session, sites, all_matches)
         for doc, facts in docs:
             for f in attribution_findings(facts, "document", pol["substantial_containment"]):
                 rows.append({"audit_run_id": run.id, "subject": "document", "subject_id": doc.id, "code": f.code,
                              "severity": f.severity, "message": f.message, "evidence": f.evidence})
                 counter[f.code] += 1
-        images = image_facts(session, sites)
+        images = image_facts(session, sites, all_matches)
         for app, facts in images:
             for f in attribution_findings(facts, "image", None):
                 rows.append({"audit_run_id": run.id, "subject": "image", "subject_id": app.id, "code": f.code,

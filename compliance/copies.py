@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from compliance.index import HammingIndex
-from compliance.models import Document, Image, ImageAppearance, Site
+from compliance.models import Document, Image
+from compliance.queries import current_appearances, current_documents
 from compliance.text import containment, shingles
 
 
@@ -33,19 +34,12 @@ def url_key(url: str) -> str:
     return urlunsplit(("", host + port, path, parts.query, "")).lstrip("/")
 
 
-def _current_docs(session: Session) -> list[tuple[Document, str]]:
-    rows = session.execute(
-        select(Document, Site.role).join(Site, Site.id == Document.site_id).where(Document.is_current.is_(True))
-    ).all()
-    return [(d, r) for d, r in rows]
-
-
 def find_copies(session: Session, infringing: list[str], originals: list[str], pol: dict[str, float]) -> list[FoundCopy]:
     """Listed URLs first (found_by=listed), then near-duplicates of the claimed work on non-publisher sites.
 
     The seed is the original work when it was crawled, else the listed copies themselves.
     """
-    docs = _current_docs(session)
+    docs = current_documents(session)
     by_key: dict[str, Document] = {}
     for doc, _role in docs:
         by_key.setdefault(url_key(doc.url), doc)
@@ -107,13 +101,7 @@ def _image_copies(session: Session, seed_images: list[Image], pol: dict[str, flo
     seeds = [i for i in seed_images if i.phash]
     if not seeds:
         return
-    rows = session.execute(
-        select(Image, Document, Site.role)
-        .join(ImageAppearance, ImageAppearance.image_id == Image.id)
-        .join(Document, Document.id == ImageAppearance.document_id)
-        .join(Site, Site.id == Document.site_id)
-        .where(Document.is_current.is_(True), Image.phash.is_not(None))
-    ).all()
+    rows = [(image, doc, role) for _app, image, doc, role in current_appearances(session, hashed_only=True)]
     threshold = int(pol["image_threshold"])
     seed_ids = {s.id for s in seeds}
     for image, doc, role in rows:

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from compliance.db import session_scope
 from compliance.index import HammingIndex
-from compliance.models import Document, Image, ImageAppearance, Match, Site
+from compliance.models import Document, Image, ImageAppearance, Match
+from compliance.queries import current_appearances, current_documents
 from compliance.text import containment, shingles, words
 
 logger = logging.getLogger(__name__)
@@ -66,13 +67,8 @@ def order_pair(a: DocFacts, b: DocFacts) -> tuple[DocFacts, DocFacts] | None:
 
 
 def _load_documents(session: Session, min_words: int) -> list[DocFacts]:
-    rows = session.execute(
-        select(Document, Site.role)
-        .join(Site, Site.id == Document.site_id)
-        .where(Document.is_current.is_(True), Document.simhash.is_not(None), Document.taken_down_at.is_(None))
-    ).all()
     out = []
-    for doc, role in rows:
+    for doc, role in current_documents(session, Document.simhash.is_not(None), Document.taken_down_at.is_(None)):
         if len(words(doc.text)) < min_words:
             continue
         assert doc.simhash is not None
@@ -131,13 +127,7 @@ def link_images(session: Session, pol: dict[str, float]) -> tuple[list[dict[str,
     from compliance.imagehash import image_distance
 
     threshold = int(pol["image_threshold"])
-    rows = session.execute(
-        select(ImageAppearance, Image, Document, Site.role)
-        .join(Image, Image.id == ImageAppearance.image_id)
-        .join(Document, Document.id == ImageAppearance.document_id)
-        .join(Site, Site.id == Document.site_id)
-        .where(Document.is_current.is_(True), Image.phash.is_not(None))
-    ).all()
+    rows = current_appearances(session, hashed_only=True)
     apps_by_image: dict[int, list[tuple[ImageAppearance, Document, str]]] = defaultdict(list)
     images: dict[int, Image] = {}
     for app, image, doc, role in rows:
