@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 
 from compliance.db import session_scope
 from compliance.errors import InputError
-from compliance.models import Ticket, TicketEvent
+from compliance.models import Ticket
 from compliance.notices.model import ParsedNotice
-from compliance.takedown import completeness_dict, copy_item, get_ticket
-from compliance.tickets import check_transition, event_data, record, transition
+from compliance.takedown import completeness_dict, copy_item, get_ticket, new_ticket
+from compliance.tickets import check_transition, record, transition
 
 
 @dataclass
@@ -38,20 +38,9 @@ def counter(engine: Engine, ticket_id: int, notice: ParsedNotice, now: datetime,
         result = check_notice(notice.text, "counter_notice", notice.regime)
         child = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
         if child is None:
-            child = Ticket(content_sha256=notice.content_sha256, kind="counter_notice", regime=notice.regime,
-                           status="received", received_at=notice.received_at or now, source_file=notice.source_file,
-                           source_format=notice.source_format, record_index=notice.record_index,
-                           subject=notice.subject, sender=notice.sender, text=notice.text,
-                           parties=dict(notice.parties), works=list(notice.works),
-                           urls=[{"as_written": u.as_written, "normalised": u.normalised, "role": u.role,
-                                  "redacted": u.redacted} for u in notice.urls],
-                           references=list(notice.references), defects=list(notice.defects),
-                           completeness=completeness_dict(result), deadlines={}, parent_id=ticket.id)
-            session.add(child)
-            session.flush()
-            session.add(TicketEvent(ticket_id=child.id, at=now, actor=actor, action="received", from_status=None,
-                                    to_status="received", reason=f"counter-notice to ticket {ticket.id}",
-                                    data=event_data()))
+            child = new_ticket(session, notice, now, actor, kind="counter_notice", parent_id=ticket.id,
+                               reason=f"counter-notice to ticket {ticket.id}")
+            child.completeness = completeness_dict(result)
         if result.status != "complete":
             record(session, ticket, now, actor, "counter_deficient",
                    f"counter-notice (ticket {child.id}) lacks {', '.join(result.missing)} (17 U.S.C. 512(g)(3)); "

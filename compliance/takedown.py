@@ -71,18 +71,21 @@ def get_ticket(session: Session, ticket_id: int) -> Ticket:
     return ticket
 
 
-def _new_ticket(session: Session, notice: ParsedNotice, now: datetime, actor: str) -> Ticket:
+def new_ticket(session: Session, notice: ParsedNotice, now: datetime, actor: str, *, kind: str | None = None,
+               parent_id: int | None = None, reason: str | None = None) -> Ticket:
+    """A ticket for a received notice plus its first event (kind and parent overridable for counter-notices)."""
     ticket = Ticket(
-        content_sha256=notice.content_sha256, kind=notice.kind, regime=notice.regime, status="received",
+        content_sha256=notice.content_sha256, kind=kind or notice.kind, regime=notice.regime, status="received",
         received_at=notice.received_at or now, source_file=notice.source_file, source_format=notice.source_format,
         record_index=notice.record_index, subject=notice.subject, sender=notice.sender, text=notice.text,
         parties=dict(notice.parties), works=list(notice.works), urls=[asdict(u) for u in notice.urls],
         references=list(notice.references), defects=list(notice.defects), completeness={}, deadlines={},
+        parent_id=parent_id,
     )
     session.add(ticket)
     session.flush()
     session.add(TicketEvent(ticket_id=ticket.id, at=now, actor=actor, action="received", from_status=None,
-                            to_status="received", reason=f"ingested from {Path(notice.source_file).name}",
+                            to_status="received", reason=reason or f"ingested from {Path(notice.source_file).name}",
                             data=event_data({"format": notice.source_format, "defects": notice.defects})))
     return ticket
 
@@ -96,7 +99,7 @@ def ingest_notice(engine: Engine, notice: ParsedNotice, now: datetime, actor: st
         existing = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
         if existing is not None:
             return IngestResult(existing.id, False, notice.source_file, existing.kind, existing.status)
-        ticket = _new_ticket(session, notice, now, actor)
+        ticket = new_ticket(session, notice, now, actor)
         if notice.kind not in ("notice", "counter_notice"):
             transition(session, ticket, "closed", now, actor, "recorded",
                        f"a {notice.kind.replace('_', ' ')} is recorded; it asks for no removal")
