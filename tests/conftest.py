@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import queue
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,32 +36,7 @@ def regen_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def mockserver() -> Iterator[dict[str, str]]:
     """`python -m tests.mockserver` in a subprocess: site key -> base URL (demo sites + faults)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.mockserver"],
-        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    assert proc.stdout is not None
-    stdout = proc.stdout
-    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-    try:
-        try:
-            line = lines.get(timeout=20)
-        except queue.Empty:
-            raise RuntimeError("mockserver printed no URLs within 20 s") from None
-        if not line:
-            raise RuntimeError(f"mockserver exited (code {proc.wait()}) before printing its URLs")
-        urls: dict[str, str] = json.loads(line)
-        yield urls
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    from tests.services import json_line_server
+
+    with json_line_server("-m", "tests.mockserver") as urls:
+        yield {str(k): str(v) for k, v in urls.items()}

@@ -296,17 +296,14 @@ def _float(value: str | None, default: float) -> float:
         return default
 
 
-class FaultServer(ThreadingHTTPServer):
-    """The faults site: daemon threads, so a hanging handler never blocks exit."""
+class LocalTestServer(ThreadingHTTPServer):
+    """A test server on 127.0.0.1: daemon threads (a hanging handler never blocks exit), quiet about hang-ups."""
 
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), FaultHandler)
-
     def handle_error(self, request: object, client_address: object) -> None:
-        """Clients hanging up on a fault endpoint is the point of the exercise: stay quiet."""
+        """Clients hanging up mid-response is what fault tests do: stay quiet, report anything else."""
         if isinstance(sys.exc_info()[1], OSError):
             return
         super().handle_error(request, client_address)  # type: ignore[arg-type]
@@ -316,6 +313,13 @@ class FaultServer(ThreadingHTTPServer):
         """Base URL, no trailing slash."""
         host, port = self.server_address[:2]
         return f"http://{host!s}:{port}"
+
+
+class FaultServer(LocalTestServer):
+    """The faults site."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), FaultHandler)
 
 
 def main(argv: list[str] | None = None) -> int:

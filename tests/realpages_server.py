@@ -26,10 +26,12 @@ import json
 import signal
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
+
+from tests.mockserver import LocalTestServer
 
 NOT_FOUND = b"<html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>"
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -46,11 +48,8 @@ def is_gzip_served(index: int) -> bool:
     return index % 2 == 1
 
 
-class RealPagesServer(ThreadingHTTPServer):
+class RealPagesServer(LocalTestServer):
     """Serves the pages of one shared folder on 127.0.0.1 (port chosen by the system)."""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(self, shared: Path) -> None:
         self.folder = shared / "data" / "aeb" / "html"
@@ -62,17 +61,6 @@ class RealPagesServer(ThreadingHTTPServer):
             f"<body><h1>Real pages</h1><ul>\n{links}\n</ul></body></html>\n"
         ).encode()
         super().__init__(("127.0.0.1", 0), RealPagesHandler)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client hanging up mid-response is not worth a trace."""
-        if isinstance(sys.exc_info()[1], OSError):
-            return
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
 
 
 class RealPagesHandler(BaseHTTPRequestHandler):

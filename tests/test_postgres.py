@@ -3,36 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.cli_helpers import run_cli
+from tests.services import PG_SKIP, PG_URL, throwaway_postgres
 
-PG_URL = os.environ.get("PROVENANCE_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not PG_URL, reason="PROVENANCE_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped")
+pytestmark = pytest.mark.skipif(not PG_URL, reason=PG_SKIP)
 
 
 @pytest.fixture()
 def pg_db() -> Iterator[str]:
     """A fresh database on the test server, dropped afterwards."""
-    assert PG_URL
-    base = make_url(PG_URL).set(drivername="postgresql+psycopg")
-    name = f"provenance_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres() as url:
+        yield url
 
 
 def _count(url: str, table: str) -> int:

@@ -11,11 +11,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import queue
 import sqlite3
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +25,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.cli_helpers import REPO, run_cli
+from tests.services import json_line_server
 
 SCHEMA = REPO / "reports" / "schemas" / "attribution.schema.json"
 PAGES = 140
@@ -37,28 +35,8 @@ MIN_WORDS = 40
 @contextmanager
 def realpages_server(shared: Path) -> Iterator[str]:
     """`python -m tests.realpages_server SHARED` in a subprocess; yields its base URL; stops when stdin closes."""
-    proc = subprocess.Popen([sys.executable, "-m", "tests.realpages_server", str(shared)],
-                            cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-    assert proc.stdout is not None
-    stdout = proc.stdout
-    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-    try:
-        try:
-            line = lines.get(timeout=20)
-        except queue.Empty:
-            raise RuntimeError("realpages_server printed no URL within 20 s") from None
-        if not line:
-            raise RuntimeError(f"realpages_server exited (code {proc.wait()}) before printing its URL")
-        yield str(json.loads(line)["site"])
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with json_line_server("-m", "tests.realpages_server", str(shared)) as urls:
+        yield str(urls["site"])
 
 
 def _query(db: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:

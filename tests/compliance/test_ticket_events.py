@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from compliance.db import open_db, session_scope
 from compliance.models import Ticket, TicketEvent, utcnow
-
-PG_URL = os.environ.get("PROVENANCE_TEST_POSTGRES_URL")
+from tests.services import throwaway_postgres
 
 
 def _sqlite(tmp_path: Path) -> Iterator[Engine]:
@@ -23,21 +20,12 @@ def _sqlite(tmp_path: Path) -> Iterator[Engine]:
 
 
 def _postgres() -> Iterator[Engine]:
-    if not PG_URL:
-        pytest.skip("PROVENANCE_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped")
-    base = make_url(PG_URL).set(drivername="postgresql+psycopg")
-    name = f"provenance_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = open_db(base.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres() as url:
+        engine = open_db(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
