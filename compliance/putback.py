@@ -13,7 +13,7 @@ from compliance.db import session_scope
 from compliance.errors import InputError
 from compliance.models import Ticket
 from compliance.notices.model import ParsedNotice
-from compliance.takedown import completeness_dict, copy_item, get_ticket, new_ticket
+from compliance.takedown import completeness_dict, completeness_text, copy_item, get_ticket, new_ticket
 from compliance.tickets import check_transition, record, transition
 
 
@@ -35,7 +35,7 @@ def counter(engine: Engine, ticket_id: int, notice: ParsedNotice, now: datetime,
     with session_scope(engine) as session:
         ticket = get_ticket(session, ticket_id)
         check_transition(ticket.id, ticket.status, "countered", "counter")
-        result = check_notice(notice.text, "counter_notice", notice.regime)
+        result = check_notice(completeness_text(notice), "counter_notice", notice.regime)
         child = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
         if child is None:
             child = new_ticket(session, notice, now, actor, kind="counter_notice", parent_id=ticket.id,
