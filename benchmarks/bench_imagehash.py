@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageOps
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from compliance.imagehash import MATCH_THRESHOLD, decode, phash_bits  # noqa: E402
+from compliance.fingerprints.imagehash import MATCH_THRESHOLD, decode, phash_bits  # noqa: E402
 
 IMAGES = REPO.parent / "shared" / "data" / "images"
 SKIMAGE = ["astronaut", "coffee", "chelsea", "rocket", "camera", "coins", "hubble_deep_field",

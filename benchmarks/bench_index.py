@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from compliance.index import HammingIndex, brute_force  # noqa: E402
+from compliance.fingerprints.index import HammingIndex, brute_force  # noqa: E402
 
 
 def flip(rng: random.Random, fp: int, bits: int, n: int) -> int:

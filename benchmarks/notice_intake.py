@@ -3,7 +3,8 @@
 Run from the repository root:
     python benchmarks/notice_intake.py            # figures + files/second
     python benchmarks/notice_intake.py --misses   # also list every file that differs from its label
-Prints figures; never asserts (the floors live in tests/notices/test_intake_quality.py).
+Prints figures; never asserts (the floors live in
+tests/compliance/takedown/notices/test_intake_quality.py; the scorer is the gate's own, scoring.py beside it).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from compliance.notices.intake import parse_bytes  # noqa: E402
-from tests.notices.test_intake_quality import load_labels, score  # noqa: E402
+from compliance.takedown.notices.intake import parse_bytes  # noqa: E402
+from tests.compliance.takedown.notices.scoring import load_labels, score_labels  # noqa: E402
 
 DEV = REPO.parent / "shared" / "data" / "dmca-notices" / "dev"
+LABELS = REPO / "tests" / "compliance" / "takedown" / "notices" / "labels" / "dev-labels.json"
 
 
 def main() -> None:
@@ -29,9 +31,9 @@ def main() -> None:
     args = parser.parse_args()
     if not DEV.is_dir():
         sys.exit(f"shared data not found: {DEV.name}/ beside the repository")
-    result = score(DEV, load_labels(), verbose=args.misses)
-    print("quality:", result.summary())
-    for line in result.errors:
+    result = score_labels(DEV, load_labels(LABELS))
+    print("quality:\n" + result.summary())
+    for line in result.misses if args.misses else []:
         print("  miss:", line)
     files = sorted(p for p in DEV.iterdir() if p.suffix in (".md", ".markdown") and p.name != "README.md")
     blobs = [(p.name, p.read_bytes()) for p in files]

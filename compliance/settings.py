@@ -36,7 +36,7 @@ def policy() -> dict[str, float]:
                 f"PROVENANCE_{s.name.upper()}={raw!r} is not a number.", f"set it to a number ({s.help})"
             ) from None
     if out["image_threshold"] < 0:
-        from compliance.imagehash import MATCH_THRESHOLD
+        from compliance.fingerprints.imagehash import MATCH_THRESHOLD
 
         out["image_threshold"] = float(MATCH_THRESHOLD)
     return out

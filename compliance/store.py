@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
@@ -26,19 +25,9 @@ from compliance.models import (
     utcnow,
 )
 from compliance.records import CaptureRecord, ImageItem, PageItem, SiteSpec
+from compliance.urls import normalise, normalise_or_keep, origin_of
 
 logger = logging.getLogger(__name__)
-
-
-def origin_of(url: str) -> str:
-    """scheme://host[:port], lower-case, default ports dropped: what a site is keyed by."""
-    parts = urlsplit(url)
-    scheme = (parts.scheme or "http").lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    if port is None or (scheme, port) in (("http", 80), ("https", 443)):
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
 
 
 def ensure_sites(engine: Engine, specs: Iterable[SiteSpec]) -> dict[str, int]:
@@ -119,15 +108,15 @@ def _insert_capture(session: Session, run_id: int, site_id: int | None, rec: Cap
 
 def document_url(item: PageItem) -> str:
     """The canonical URL when it stays on the fetched origin; a canonical pointing elsewhere is not trusted."""
-    fetched = item.capture.final_url or item.capture.requested_url
+    fetched = normalise_or_keep(item.capture.final_url or item.capture.requested_url)
     canonical = item.article.canonical_url if item.article else None
-    if canonical and canonical.startswith(("http://", "https://")) and origin_of(canonical) == origin_of(fetched):
-        return canonical
+    if canonical and origin_of(canonical) and origin_of(canonical) == origin_of(fetched):
+        return normalise_or_keep(canonical)
     return fetched
 
 
 def text_sha256(text: str) -> str:
-    from compliance.text import normalise
+    from compliance.fingerprints.text import normalise
 
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
@@ -137,7 +126,7 @@ def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
 
     Returns the document id, or None when the page gave no document.
     """
-    from compliance.simhash import simhash_text
+    from compliance.fingerprints.simhash import simhash_text
 
     with session_scope(engine) as session:
         site_id = _site_id(session, item.site)
@@ -193,17 +182,19 @@ def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
 
 def _store_appearances(session: Session, document_id: int, item: PageItem, now: datetime) -> None:
     assert item.article is not None
-    refs = [r for r in item.article.images if r.src.startswith(("http://", "https://"))]
+    # The page's reference and the fetched image meet under one spelling (compliance.urls.normalise).
+    refs = [(url, r) for r in item.article.images if (url := normalise(r.src)) is not None]
     if not refs:
         return
-    insert_ignore(session, Image, [{"url": r.src, "first_seen": now, "last_seen": now} for r in refs], ["url"])
-    ids = dict(session.execute(select(Image.url, Image.id).where(Image.url.in_([r.src for r in refs]))).tuples().all())
+    urls = list(dict.fromkeys(url for url, _ in refs))
+    insert_ignore(session, Image, [{"url": u, "first_seen": now, "last_seen": now} for u in urls], ["url"])
+    ids = dict(session.execute(select(Image.url, Image.id).where(Image.url.in_(urls))).tuples().all())
     rows = []
-    for pos, ref in enumerate(refs):
+    for pos, (url, ref) in enumerate(refs):
         rows.append(
             {
                 "document_id": document_id,
-                "image_id": ids[ref.src],
+                "image_id": ids[url],
                 "alt": ref.alt,
                 "caption": ref.caption,
                 "credit_line": ref.credit_line,
@@ -218,8 +209,8 @@ def _store_appearances(session: Session, document_id: int, item: PageItem, now: 
 def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
     """Store an image capture and fingerprint its bytes; undecodable bytes are recorded, not fatal."""
     from compliance.errors import ComplianceError
-    from compliance.imagehash import fingerprint_image
-    from compliance.imagemeta import read_c2pa, read_embedded
+    from compliance.fingerprints.imagehash import fingerprint_image
+    from compliance.fingerprints.imagemeta import read_c2pa, read_embedded
 
     fields: dict[str, Any] = {}
     if item.capture.error is None and item.body is not None:
@@ -242,7 +233,7 @@ def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
             )
     elif item.capture.error:
         fields["error"] = item.capture.error
-    url = item.capture.requested_url
+    url = normalise_or_keep(item.capture.requested_url)
     now = item.capture.fetched_at or utcnow()
     with session_scope(engine) as session:
         site_id = _site_id(session, item.site)

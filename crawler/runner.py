@@ -13,7 +13,8 @@ from compliance.db import open_db, session_scope
 from compliance.errors import CrawlError
 from compliance.models import Capture, Document
 from compliance.records import SiteSpec
-from compliance.store import ensure_sites, finish_run, origin_of, start_run
+from compliance.store import ensure_sites, finish_run, start_run
+from compliance.urls import origin_of
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@
                "putback_latest", "restored_at", "complaint_deadline"},     # ISO strings or date(time)s
      "disclose_complainant": true}                           # notice_to_uploader; default: regime dmca
 
-Deadlines are computed by `compliance.clock` and passed in; this module only words them. The DSA
+Deadlines are computed by `compliance.takedown.clock` and passed in; this module only words them. The DSA
 statement of reasons lives in `reports.statement_of_reasons` and is re-exported here.
 """
 

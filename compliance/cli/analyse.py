@@ -15,7 +15,7 @@ def link_cmd(ctx: click.Context, db: str | None) -> None:
 
     Recomputes all matches from the crawled corpus; evidence is never changed.
     """
-    from compliance.linking import link
+    from compliance.attribution.linking import link
     from compliance.settings import policy
 
     result = link(open_engine(ctx, db), policy())
@@ -31,7 +31,7 @@ def audit_cmd(ctx: click.Context, db: str | None) -> None:
 
     Each audit is a new run; the report shows the latest one.
     """
-    from compliance.audit import audit
+    from compliance.attribution.audit import audit
     from compliance.settings import policy
 
     result = audit(open_engine(ctx, db), policy())

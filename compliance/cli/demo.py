@@ -38,12 +38,12 @@ def previous_ports(origins: dict[str, list[str]], sites: Any) -> dict[str, int]:
 
 def run_demo(out: Path, db: str | None = None) -> DemoResult:
     """The whole path once, on bundled sites: a library call the command wraps."""
-    from compliance.attribution_report import build_attribution_report
-    from compliance.audit import audit
+    from compliance.attribution.report import build_attribution_report
+    from compliance.attribution.audit import audit
     from compliance.db import open_db, session_scope
     from compliance.demo.server import DEMO_SITES, SiteServers
     from compliance.errors import InputError
-    from compliance.linking import link
+    from compliance.attribution.linking import link
     from compliance.records import SiteSpec
     from compliance.settings import policy
     from compliance.store import retire_other_origins, site_origins

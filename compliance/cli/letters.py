@@ -12,10 +12,10 @@ from compliance.errors import ReportError
 
 def write_letters(engine: Engine, ticket_id: int, kinds: list[str], folder: Path) -> list[Path]:
     """Render each letter kind for the ticket into FOLDER/ticket-ID-KIND.txt (and the SoR JSON)."""
-    from compliance.clock import system_clock
+    from compliance.takedown.clock import system_clock
     from compliance.db import session_scope
-    from compliance.letter_data import letter_data, statement_data
-    from compliance.takedown import get_ticket
+    from compliance.takedown.letters import letter_data, statement_data
+    from compliance.takedown.workflow import get_ticket
     from reports.letters import render_letter, render_statement_of_reasons, statement_of_reasons_json
 
     if not folder.parent.resolve().is_dir():

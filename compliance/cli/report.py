@@ -39,7 +39,7 @@ def write_output(text: str, output: str | None) -> None:
 @click.pass_context
 def attribution_cmd(ctx: click.Context, fmt: str, output: str | None, db: str | None) -> None:
     """The attribution report: each copy, its originals and whether its credit is there and true."""
-    from compliance.attribution_report import build_attribution_report
+    from compliance.attribution.report import build_attribution_report
     from compliance.db import session_scope
     from reports.render import render_attribution
 
@@ -59,7 +59,7 @@ def attribution_cmd(ctx: click.Context, fmt: str, output: str | None, db: str | 
 def transparency_cmd(ctx: click.Context, start: str, end: str, fmt: str, output: str | None, db: str | None) -> None:
     """Takedown transparency figures for a period: notices, outcomes, counter-notices, timings, DSA Arts. 15/24."""
     from compliance.db import session_scope
-    from compliance.transparency import build_transparency, parse_day
+    from compliance.takedown.transparency import build_transparency, parse_day
     from reports.transparency import render_transparency
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")

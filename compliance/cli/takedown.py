@@ -25,7 +25,7 @@ def _actor(actor: str | None) -> str:
 
 
 def _now() -> Any:
-    from compliance.clock import system_clock
+    from compliance.takedown.clock import system_clock
 
     return system_clock().now()
 
@@ -57,10 +57,10 @@ def ingest_cmd(ctx: click.Context, files: tuple[Path, ...], actor: str | None, c
     complete ones are matched against the crawled corpus to find every copy, listed or not.
     Re-ingesting the same notice does not create a second ticket.
     """
-    from compliance.clock import cure_deadline, default_calendar
-    from compliance.notices.intake import parse_file
+    from compliance.takedown.clock import cure_deadline, default_calendar
+    from compliance.takedown.notices.intake import parse_file
     from compliance.settings import policy
-    from compliance.takedown import IngestResult, ingest_notice
+    from compliance.takedown.workflow import IngestResult, ingest_notice
 
     engine = open_engine(ctx, db)
     who, now, pol = _actor(actor), _now(), policy()
@@ -96,7 +96,7 @@ def _capture_missing(ctx: click.Context, db: str | None, results: list[Any], war
     """Evidence for listed URLs the corpus lacks, through the guarded crawler (one crawl per command)."""
     from crawler.capture import capture_urls
 
-    from compliance.takedown import attach_evidence
+    from compliance.takedown.workflow import attach_evidence
 
     wanted = {u: r.ticket_id for r in results for u in r.to_capture}
     if not wanted:
@@ -125,7 +125,7 @@ def _write_intake_letters(engine: Any, results: list[Any], folder: Path, now: An
 def list_cmd(ctx: click.Context, status: str | None, as_json: bool, db: str | None) -> None:
     """List tickets: id, kind, status, received, complainant, URLs listed."""
     from compliance.db import session_scope
-    from compliance.ticket_view import ticket_rows
+    from compliance.takedown.view import ticket_rows
 
     with session_scope(open_engine(ctx, db)) as session:
         rows = ticket_rows(session, status)
@@ -147,8 +147,8 @@ def list_cmd(ctx: click.Context, status: str | None, as_json: bool, db: str | No
 def show_cmd(ctx: click.Context, ticket_id: int, as_json: bool, db: str | None) -> None:
     """Show one ticket: parties, completeness element by element, URLs, copies and its history."""
     from compliance.db import session_scope
-    from compliance.takedown import get_ticket
-    from compliance.ticket_view import ticket_json
+    from compliance.takedown.workflow import get_ticket
+    from compliance.takedown.view import ticket_json
 
     with session_scope(open_engine(ctx, db)) as session:
         data = ticket_json(session, get_ticket(session, ticket_id))
@@ -175,7 +175,7 @@ def show_cmd(ctx: click.Context, ticket_id: int, as_json: bool, db: str | None) 
 def match_cmd(ctx: click.Context, ticket_id: int, actor: str | None, db: str | None) -> None:
     """Search the crawled corpus again for copies of a matched ticket's work (after new crawls)."""
     from compliance.settings import policy
-    from compliance.takedown import rematch
+    from compliance.takedown.workflow import rematch
 
     added = rematch(open_engine(ctx, db), ticket_id, _now(), _actor(actor), policy())
     click.echo(f"ticket {ticket_id}: {len(added)} more copies found")
@@ -203,7 +203,7 @@ def act_cmd(ctx: click.Context, ticket_id: int, action: str | None, reason: str,
     the decision letter, the notice to the uploader and the DSA statement of reasons.
     """
     from compliance.cli.letters import write_letters
-    from compliance.takedown import act
+    from compliance.takedown.workflow import act
 
     if action is None:
         raise UserFacingError("say what to do. Fix: add --remove, --disable, --reject or --fix-credit.")
@@ -242,10 +242,10 @@ def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str
     The content may be put back no earlier than 10 and no later than 14 business days after
     receipt unless the complainant reports a court action (17 U.S.C. 512(g)(2)(C)).
     """
-    from compliance.clock import default_calendar, putback_window
+    from compliance.takedown.clock import default_calendar, putback_window
     from compliance.cli.letters import write_letters
-    from compliance.notices.intake import parse_file
-    from compliance.putback import counter
+    from compliance.takedown.notices.intake import parse_file
+    from compliance.takedown.putback import counter
 
     notices = parse_file(file)
     if len(notices) != 1:
@@ -269,7 +269,7 @@ def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str
 @click.pass_context
 def court_cmd(ctx: click.Context, ticket_id: int, reason: str, actor: str | None, db: str | None) -> None:
     """Record that the complainant filed a court action: the content stays down, the ticket closes."""
-    from compliance.putback import court_action
+    from compliance.takedown.putback import court_action
 
     court_action(open_engine(ctx, db), ticket_id, reason, _now(), _actor(actor))
     click.echo(f"ticket {ticket_id}: court action recorded; content stays down")
@@ -284,7 +284,7 @@ def court_cmd(ctx: click.Context, ticket_id: int, reason: str, actor: str | None
 def restore_cmd(ctx: click.Context, ticket_id: int, letters_dir: str, actor: str | None, db: str | None) -> None:
     """Put the content back after a counter-notice, once the business-day window allows it."""
     from compliance.cli.letters import write_letters
-    from compliance.putback import restore
+    from compliance.takedown.putback import restore
 
     engine = open_engine(ctx, db)
     restored = restore(engine, ticket_id, _now(), _actor(actor))
@@ -299,7 +299,7 @@ def restore_cmd(ctx: click.Context, ticket_id: int, letters_dir: str, actor: str
 @click.pass_context
 def due_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     """What is due or late today: cure deadlines and put-back windows (business-day calendar)."""
-    from compliance.putback import due
+    from compliance.takedown.putback import due
 
     rows = due(open_engine(ctx, db), _now().date())
     if as_json:

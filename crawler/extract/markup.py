@@ -7,10 +7,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
+
+from compliance.urls import absolute, host_key
 
 # Characters libxml2 refuses in a str (NUL, C0 controls, lone surrogates, U+FFFE/U+FFFF).
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -162,29 +163,13 @@ def text_blocks_with_elements(tree: etree._Element) -> list[tuple[str, etree._El
 
 
 def absolute_url(href: str | None, base: str) -> str | None:
-    """An absolute http(s) URL for href, or None (data:, javascript:, mailto:, garbage)."""
-    if not href:
-        return None
-    href = norm_space(href)
-    if not href or href.startswith("#"):
-        return None
-    try:
-        url = urljoin(base, href)
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return url.split("#", 1)[0]
+    """An absolute http(s) URL for href in the one stored spelling (`compliance.urls`), or None (data:, mailto:...)."""
+    return absolute(href, base)
 
 
 def page_host(url: str) -> str:
     """Host of a URL, lower-case, without "www." (for same-site tests)."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host[4:] if host.startswith("www.") else host
+    return host_key(url)
 
 
 def base_url(tree: etree._Element, url: str) -> str:

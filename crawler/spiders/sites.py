@@ -7,14 +7,14 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from compliance.records import CaptureRecord, ImageItem, PageItem
-from compliance.store import origin_of
+from compliance.urls import absolute, origin_of
 from crawler.extract.article import extract_article
 
 logger = logging.getLogger(__name__)
@@ -205,10 +205,10 @@ class SiteSpider(scrapy.Spider):
         if depth >= self.max_depth:
             return
         for href in response.css("a::attr(href)").getall():
-            url = urldefrag(urljoin(response.url, href.strip())).url
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https"):
+            url = absolute(href, response.url)
+            if url is None:
                 continue
+            parts = urlsplit(url)
             if self.site_of_origin.get(origin_of(url)) != site:
                 continue
             if parts.path.lower().endswith(SKIP_EXTENSIONS):

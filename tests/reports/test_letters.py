@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from compliance.errors import ReportError
-from compliance.notices.model import COUNTER_ELEMENTS as COUNTER_NAMES
-from compliance.notices.model import DMCA_ELEMENTS, DSA_ELEMENTS
+from compliance.takedown.notices.model import COUNTER_ELEMENTS as COUNTER_NAMES
+from compliance.takedown.notices.model import DMCA_ELEMENTS, DSA_ELEMENTS
 from reports.letters import (
     COUNTER_ELEMENTS,
     LETTER_KINDS,

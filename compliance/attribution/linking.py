@@ -1,0 +1,190 @@
+"""Linking copies to originals: simhash candidates confirmed by shingle containment; images by perceptual hash."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from compliance.db import session_scope
+from compliance.fingerprints.index import HammingIndex
+from compliance.models import Document, Image, ImageAppearance, Match
+from compliance.queries import current_appearances, current_documents
+from compliance.fingerprints.text import containment, shingles, words
+
+logger = logging.getLogger(__name__)
+
+ROLE_RANK = {"publisher": 0, "unknown": 1, "aggregator": 2}
+
+
+@dataclass
+class DocFacts:
+    """What linking needs to know about one current document."""
+
+    id: int
+    site_id: int
+    role: str
+    url: str
+    text: str
+    simhash: int
+    published: str | None
+    first_seen: datetime
+    _shingles: set[int] | None = field(default=None, repr=False)
+
+    def shingle_set(self) -> set[int]:
+        if self._shingles is None:
+            self._shingles = shingles(self.text)
+        return self._shingles
+
+
+@dataclass
+class LinkResult:
+    document_matches: int
+    image_matches: int
+    documents_indexed: int
+    images_indexed: int
+
+
+def order_pair(a: DocFacts, b: DocFacts) -> tuple[DocFacts, DocFacts] | None:
+    """(original, copy) by role, then publication date, then first-seen; None when neither can be an original.
+
+    Aggregators are never originals: an item's originals list only originals, never another copy.
+    """
+
+    def key(d: DocFacts) -> tuple[int, str, datetime, int]:
+        return (ROLE_RANK.get(d.role, 1), d.published or "9999", d.first_seen, d.id)
+
+    original, copy = sorted((a, b), key=key)
+    if original.role == "aggregator":
+        return None
+    return original, copy
+
+
+def _load_documents(session: Session, min_words: int) -> list[DocFacts]:
+    out = []
+    for doc, role in current_documents(session, Document.simhash.is_not(None), Document.taken_down_at.is_(None)):
+        if len(words(doc.text)) < min_words:
+            continue
+        assert doc.simhash is not None
+        out.append(
+            DocFacts(doc.id, doc.site_id, role, doc.url, doc.text, doc.simhash, doc.published, doc.first_seen)
+        )
+    return out
+
+
+def link_documents(session: Session, pol: dict[str, float]) -> tuple[list[dict[str, Any]], int]:
+    """Match rows for documents: candidates within the simhash radius, confirmed by containment."""
+    docs = _load_documents(session, int(pol["min_words"]))
+    by_id = {d.id: d for d in docs}
+    index = HammingIndex(bits=64, radius=int(pol["simhash_radius"]))
+    for d in docs:
+        index.add(d.id, d.simhash)
+    seen: set[tuple[int, int]] = set()
+    rows: list[dict[str, Any]] = []
+    for d in docs:
+        for other_id, distance in index.query(d.simhash):
+            pair = (min(d.id, other_id), max(d.id, other_id))
+            if other_id == d.id or pair in seen:
+                continue
+            seen.add(pair)
+            other = by_id[other_id]
+            if other.site_id == d.site_id:
+                continue
+            ordered = order_pair(d, other)
+            if ordered is None:
+                continue
+            original, copy = ordered
+            reproduced = containment(original.shingle_set(), copy.shingle_set())
+            borrowed = containment(copy.shingle_set(), original.shingle_set())
+            if max(reproduced, borrowed) < pol["confirm_containment"]:
+                continue
+            rows.append(
+                {
+                    "kind": "document",
+                    "copy_id": copy.id,
+                    "original_id": original.id,
+                    "method": "simhash",
+                    "distance": distance,
+                    "score": round(max(reproduced, borrowed), 4),
+                    "evidence": {
+                        "simhash_distance": distance,
+                        "containment": round(reproduced, 4),
+                        "copy_from_original": round(borrowed, 4),
+                    },
+                }
+            )
+    return rows, len(docs)
+
+
+def link_images(session: Session, pol: dict[str, float]) -> tuple[list[dict[str, Any]], int]:
+    """Match rows for image appearances on non-publisher pages to appearances on publisher pages."""
+    from compliance.fingerprints.imagehash import image_distance
+
+    threshold = int(pol["image_threshold"])
+    rows = current_appearances(session, hashed_only=True)
+    apps_by_image: dict[int, list[tuple[ImageAppearance, Document, str]]] = defaultdict(list)
+    images: dict[int, Image] = {}
+    for app, image, doc, role in rows:
+        apps_by_image[image.id].append((app, doc, role))
+        images[image.id] = image
+    bits = max((len(i.phash or "") * 4 for i in images.values()), default=64)
+    index = HammingIndex(bits=bits, radius=threshold)
+    for image in images.values():
+        assert image.phash is not None
+        index.add(image.id, int(image.phash, 16))
+    best: dict[tuple[int, int], dict[str, Any]] = {}
+    for image in images.values():
+        copies = [(a, d, r) for a, d, r in apps_by_image[image.id] if r != "publisher"]
+        if not copies:
+            continue
+        assert image.phash is not None
+        for other_id, _ in index.query(int(image.phash, 16)):
+            other = images[other_id]
+            assert other.phash is not None
+            distance = image_distance(image.phash, other.phash)
+            if other_id == image.id:
+                method = "same_url"
+            elif image.sha256 and image.sha256 == other.sha256:
+                method = "sha256"
+            else:
+                method = image.phash_method or "phash"
+            for app, doc, _role in copies:
+                for o_app, o_doc, o_role in apps_by_image[other_id]:
+                    if o_role != "publisher" or o_doc.site_id == doc.site_id:
+                        continue
+                    key = (app.id, other_id)
+                    row = {
+                        "kind": "image",
+                        "copy_id": app.id,
+                        "original_id": o_app.id,
+                        "method": method,
+                        "distance": distance,
+                        "score": round(1 - distance / bits, 4),
+                        "evidence": {"copy_image": image.url, "original_image": other.url, "bits": bits},
+                        "_rank": (-len(o_doc.text), o_doc.first_seen, o_app.id),
+                    }
+                    if key not in best or row["_rank"] < best[key]["_rank"]:
+                        best[key] = row
+    out = []
+    for row in best.values():
+        row.pop("_rank")
+        out.append(row)
+    return out, len(images)
+
+
+def link(engine: Engine, pol: dict[str, float]) -> LinkResult:
+    """Recompute all matches in one unit of work (matches are derived data; evidence is untouched)."""
+    with session_scope(engine) as session:
+        doc_rows, n_docs = link_documents(session, pol)
+        img_rows, n_imgs = link_images(session, pol)
+        session.execute(delete(Match))
+        if doc_rows or img_rows:
+            session.execute(insert(Match), doc_rows + img_rows)
+    logger.info("linked %d document and %d image matches", len(doc_rows), len(img_rows))
+    return LinkResult(len(doc_rows), len(img_rows), n_docs, n_imgs)

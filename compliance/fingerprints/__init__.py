@@ -1,0 +1,1 @@
+"""Fingerprints shared by both wings: text normalisation, simhash, image hashes and metadata, the Hamming index (pure)."""

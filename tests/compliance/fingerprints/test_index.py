@@ -1,0 +1,67 @@
+"""HammingIndex returns exactly what brute force returns, at 64 and 256 bits."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compliance.fingerprints.index import HammingIndex, brute_force
+
+
+def _near(rng: random.Random, fp: int, bits: int, n: int) -> int:
+    for b in rng.sample(range(bits), n):
+        fp ^= 1 << b
+    return fp
+
+
+@st.composite
+def clustered(draw: st.DrawFn, bits: int, max_flip: int) -> tuple[dict[int, int], list[int]]:
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    centres = [rng.getrandbits(bits) for _ in range(draw(st.integers(1, 8)))]
+    fps = {}
+    for key in range(draw(st.integers(0, 120))):
+        c = rng.choice(centres)
+        fps[key] = _near(rng, c, bits, rng.randint(0, max_flip)) if rng.random() < 0.8 else rng.getrandbits(bits)
+    queries = [_near(rng, rng.choice(centres), bits, rng.randint(0, max_flip)) for _ in range(5)]
+    return fps, queries + [rng.getrandbits(bits)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(clustered(64, 8), st.integers(0, 6), st.sampled_from(["auto", "blocks", "scan"]))
+def test_64_bit_equals_brute_force(data: tuple[dict[int, int], list[int]], radius: int, strategy: str) -> None:
+    fps, queries = data
+    index = HammingIndex(bits=64, radius=radius, strategy=strategy)  # type: ignore[arg-type]
+    index.add_many(fps)
+    assert len(index) == len(fps)
+    for q in queries:
+        assert index.query(q) == brute_force(fps, q, radius)
+        assert index.query(q, radius + 3) == brute_force(fps, q, radius + 3)  # past the built radius: scans
+        assert index.query(q, max(0, radius - 1)) == brute_force(fps, q, max(0, radius - 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(clustered(256, 40), st.sampled_from([0, 15, 31]), st.sampled_from(["auto", "blocks"]))
+def test_256_bit_equals_brute_force(data: tuple[dict[int, int], list[int]], radius: int, strategy: str) -> None:
+    fps, queries = data
+    index = HammingIndex(bits=256, radius=radius, strategy=strategy)  # type: ignore[arg-type]
+    index.add_many(fps.items())
+    for q in queries:
+        assert index.query(q) == brute_force(fps, q, radius)
+
+
+def test_auto_strategy_and_replacement() -> None:
+    assert HammingIndex(64, 3).strategy == "blocks"
+    assert HammingIndex(256, 31).strategy == "scan"
+    index = HammingIndex(64, 3)
+    index.add(1, 0b1111)
+    index.add(1, 0)  # re-adding a key replaces its fingerprint
+    assert index.query(0) == [(1, 0)] and len(index) == 1
+    assert index.query(0b1111) == []
+
+
+def test_rejects_oversized_fingerprint() -> None:
+    with pytest.raises(ValueError):
+        HammingIndex(64, 3).add(1, 1 << 64)
