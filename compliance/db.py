@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,15 +18,15 @@ from compliance.errors import DatabaseError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DB = "sqlite:///provenance.db"
-ENV_DB = "PROVENANCE_DB"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def resolve_url(db: str | None) -> str:
-    """--db, then $PROVENANCE_DB, then ./provenance.db; a bare path means a SQLite file."""
-    value = db or os.environ.get(ENV_DB) or DEFAULT_DB
+    """--db, then $PROVENANCE_DB, then ./provenance.db (the `db` setting); a bare path means a SQLite file."""
+    from compliance.settings import value as setting
+
+    value = db or str(setting("db"))
     if "://" not in value:
         value = f"sqlite:///{value}"
     return value

@@ -23,6 +23,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from compliance.dates import utcnow
+
 # Alembic naming.rst: stable constraint names so batch migrations on SQLite can find them.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -34,11 +36,6 @@ NAMING_CONVENTION = {
 
 _SIGN = 1 << 63
 _MOD = 1 << 64
-
-
-def utcnow() -> datetime:
-    """Timezone-aware now; every stored time is UTC."""
-    return datetime.now(timezone.utc)
 
 
 class UInt64(TypeDecorator[int]):

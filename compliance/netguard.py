@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
 import re
 import socket
 import unicodedata
@@ -33,7 +32,7 @@ from compliance.errors import ComplianceError
 logger = logging.getLogger(__name__)
 
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
-ALLOW_ENV = "PROVENANCE_ALLOW_HOSTS"
+ALLOW_ENV = "PROVENANCE_ALLOW_HOSTS"  # the `allow_hosts` setting
 
 _V4 = ipaddress.IPv4Network
 _V6 = ipaddress.IPv6Network
@@ -238,7 +237,9 @@ def _origin_key(entry: str) -> tuple[str, int]:
 
 def allow_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
     """Allowlisted origins from PROVENANCE_ALLOW_HOSTS (comma-separated host:port), for test and demo setups."""
-    raw = (os.environ if environ is None else environ).get(ALLOW_ENV, "")
+    from compliance.settings import resolve
+
+    raw = str(resolve("allow_hosts", environ=environ).value)
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from compliance.db import insert_ignore, session_scope
+from compliance.dates import utcnow
 from compliance.models import (
     Capture,
     CrawlRun,
@@ -22,7 +23,6 @@ from compliance.models import (
     ImageAppearance,
     Site,
     SiteOrigin,
-    utcnow,
 )
 from compliance.records import CaptureRecord, ImageItem, PageItem, SiteSpec
 from compliance.urls import normalise, normalise_or_keep, origin_of

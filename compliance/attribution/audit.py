@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from compliance.attribution.rules import CreditFacts, Facts, OriginalFacts, SiteFacts, attribution_findings
 from compliance.db import session_scope
-from compliance.models import AuditRun, Document, Finding, Image, ImageAppearance, Match, Site, utcnow
+from compliance.dates import utcnow
+from compliance.models import AuditRun, Document, Finding, Image, ImageAppearance, Match, Site
 from compliance.queries import current_appearances, matches_by_copy
 
 DOCUMENT_CREDIT_KINDS = ("source_line", "link", "byline_org", "is_based_on", "jsonld_credit")

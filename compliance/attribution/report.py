@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from compliance.errors import ReportError
 from compliance.queries import current_appearances, matches_by_copy
+from compliance.dates import utcnow
 from compliance.models import (
     AuditRun,
     Capture,
@@ -19,7 +20,6 @@ from compliance.models import (
     Finding,
     Match,
     Site,
-    utcnow,
 )
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}

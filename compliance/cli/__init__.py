@@ -15,6 +15,16 @@ from compliance.cli.common import DB_HELP, UserFacingError
 from compliance.errors import ComplianceError
 
 
+def _debug() -> bool:
+    """The `debug` setting; a malformed PROVENANCE_DEBUG must not hide the error being reported."""
+    from compliance.settings import value
+
+    try:
+        return bool(value("debug"))
+    except ComplianceError:
+        return True
+
+
 class ProvenanceGroup(click.Group):
     """Turns domain errors into one `error: ... Fix: ...` line and exit 1; never shows a stack trace."""
 
@@ -25,10 +35,14 @@ class ProvenanceGroup(click.Group):
             raise UserFacingError(exc.one_line()) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # `provenance ... | head`: the reader left; nothing to report (Python docs, SIGPIPE)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(1) from None
         except KeyboardInterrupt:
             raise UserFacingError("interrupted; work committed so far is kept.") from None
         except Exception as exc:  # last line of defence: one line, the trace only on request
-            if os.environ.get("PROVENANCE_DEBUG"):
+            if _debug():
                 traceback.print_exc()
             raise UserFacingError(
                 f"unexpected failure ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}). "
@@ -88,9 +102,10 @@ def _register() -> None:
     from compliance.cli.crawl import crawl_cmd
     from compliance.cli.demo import demo_cmd
     from compliance.cli.report import report_group
+    from compliance.cli.settings import settings_cmd
     from compliance.cli.takedown import takedown_group
 
-    for command in (demo_cmd, crawl_cmd, link_cmd, audit_cmd, report_group, takedown_group):
+    for command in (demo_cmd, crawl_cmd, link_cmd, audit_cmd, report_group, takedown_group, settings_cmd):
         cli.add_command(command)
 
 

@@ -59,7 +59,8 @@ def attribution_cmd(ctx: click.Context, fmt: str, output: str | None, db: str | 
 def transparency_cmd(ctx: click.Context, start: str, end: str, fmt: str, output: str | None, db: str | None) -> None:
     """Takedown transparency figures for a period: notices, outcomes, counter-notices, timings, DSA Arts. 15/24."""
     from compliance.db import session_scope
-    from compliance.takedown.transparency import build_transparency, parse_day
+    from compliance.dates import parse_day
+    from compliance.takedown.transparency import build_transparency
     from reports.transparency import render_transparency
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")

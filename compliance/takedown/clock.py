@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar as _calendar
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,9 +21,10 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from compliance.dates import as_utc, parse_instant
 from compliance.errors import InputError
 
-NOW_ENV = "PROVENANCE_NOW"
+NOW_ENV = "PROVENANCE_NOW"  # the `now` setting
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _JUNETEENTH_FROM = 2021  # Juneteenth National Independence Day Act, Pub. L. 117-17 (June 17, 2021)
@@ -153,14 +153,11 @@ class BusinessCalendar:
         return parse_calendar(text, source=str(p))
 
 
-CALENDAR_ENV = "PROVENANCE_CALENDAR"
-
-
 def default_calendar() -> BusinessCalendar:
-    """US federal business days, any year; or the calendar file named by $PROVENANCE_CALENDAR."""
-    import os
+    """US federal business days, any year; or the calendar file named by the `calendar` setting."""
+    from compliance.settings import value
 
-    path = os.environ.get(CALENDAR_ENV)
+    path = value("calendar")
     if path:
         return BusinessCalendar.from_file(Path(path))
     return BusinessCalendar()
@@ -336,26 +333,13 @@ class FixedClock:
         self.at += delta
 
 
-def as_utc(value: datetime) -> datetime:
-    """An aware UTC datetime; naive values are taken to be UTC already."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-def parse_instant(text: str, where: str = "datetime") -> datetime:
-    """Parse an ISO 8601 date or datetime ("Z" allowed) into aware UTC."""
-    try:
-        return as_utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00")))
-    except ValueError:
-        raise InputError(f"{where}: {text!r} is not an ISO 8601 datetime.",
-                         "write e.g. 2025-11-24T15:00:00Z") from None
-
-
 def system_clock() -> Clock:
     """The clock commands use: real time, unless PROVENANCE_NOW sets it (recorded via `note`)."""
-    raw = os.environ.get(NOW_ENV, "").strip()
-    if not raw:
+    from compliance.settings import value
+
+    at = value("now")
+    if at is None:
         return SystemClock()
-    at = parse_instant(raw, NOW_ENV)
     return FixedClock(at, note=f"clock set by {NOW_ENV}={at.isoformat()}")
 
 

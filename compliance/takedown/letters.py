@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Any
 
@@ -11,15 +10,13 @@ from sqlalchemy.orm import Session
 
 from compliance.takedown.clock import default_calendar, dsa_complaint_deadline
 from compliance.models import Document, Site, Ticket, TicketEvent
+from compliance.settings import value
 
-OPERATOR_NAME = "PROVENANCE_OPERATOR_NAME"
-OPERATOR_CONTACT = "PROVENANCE_OPERATOR_CONTACT"
 
 
 def sender() -> dict[str, str]:
-    """Who signs the letters: the operator's name and contact, from the environment."""
-    return {"name": os.environ.get(OPERATOR_NAME, "Content compliance team"),
-            "contact": os.environ.get(OPERATOR_CONTACT, "the contact address given on our website")}
+    """Who signs the letters: the operator's name and contact (settings `operator_name`, `operator_contact`)."""
+    return {"name": str(value("operator_name")), "contact": str(value("operator_contact"))}
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -11,16 +11,10 @@ from sqlalchemy.orm import Session
 
 from compliance.takedown.clock import BusinessCalendar, default_calendar
 from compliance.errors import InputError
-from compliance.models import Ticket, TicketEvent, utcnow
+from compliance.dates import utcnow
+from compliance.models import Ticket, TicketEvent
 from compliance.takedown.notices.model import KINDS, REGIMES
 from compliance.takedown.stats import median, p90
-
-
-def parse_day(value: str, what: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{what} '{value}' is not a date.", "write dates as YYYY-MM-DD.") from None
 
 
 def _timing(pairs: list[tuple[datetime, datetime]], cal: BusinessCalendar) -> dict[str, Any]:
