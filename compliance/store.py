@@ -1,4 +1,4 @@
-"""Persisting what the crawler saw: sites, runs, captures, documents, images. Idempotent by design."""
+"""Persisting what the crawler saw: sites, captures, documents, images (runs: `compliance.runs`). Idempotent."""
 
 from __future__ import annotations
 
@@ -46,40 +46,6 @@ def ensure_sites(engine: Engine, specs: Iterable[SiteSpec]) -> dict[str, int]:
             insert_ignore(session, SiteOrigin, rows, ["origin"])
             ids[spec.name] = site.id
     return ids
-
-
-def start_run(engine: Engine, request: dict[str, Any], settings: dict[str, Any]) -> int:
-    with session_scope(engine) as session:
-        run = CrawlRun(request=request, settings=settings, status="running")
-        session.add(run)
-        session.flush()
-        return run.id
-
-
-def run_counts(session: Session, run_id: int) -> dict[str, int]:
-    """Counts of what a run captured, read back from the evidence itself."""
-
-    def count(*conds: Any) -> int:
-        return int(session.scalar(select(func.count()).select_from(Capture).where(Capture.run_id == run_id, *conds)) or 0)
-
-    return {
-        "pages": count(Capture.kind == "page", Capture.error.is_(None)),
-        "images": count(Capture.kind == "image", Capture.error.is_(None)),
-        "errors": count(Capture.error.is_not(None)),
-        "captures": count(),
-    }
-
-
-def finish_run(engine: Engine, run_id: int, status: str, error: str | None = None) -> dict[str, int]:
-    with session_scope(engine) as session:
-        run = session.get(CrawlRun, run_id)
-        assert run is not None
-        counts = run_counts(session, run_id)
-        run.counts = counts
-        run.status = status
-        run.error = error
-        run.finished_at = utcnow()
-        return counts
 
 
 def _site_id(session: Session, name: str) -> int | None:

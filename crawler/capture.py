@@ -12,43 +12,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
-
-from compliance.db import open_db, session_scope
-from compliance.models import Capture
+from compliance.db import open_db
 from compliance.netguard import AddressGuard, BlockedAddressError
 from compliance.records import CaptureRecord, PageItem, SiteSpec
-from compliance.store import ensure_sites, finish_run, start_run, store_page
+from compliance.runs import CaptureOutcome, capture_outcomes, finish_run, start_run
+from compliance.store import ensure_sites, store_page
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class CaptureOutcome:
-    """What happened to one requested URL, read back from the capture table (the stored evidence)."""
-
-    url: str
-    run_id: int
-    capture_id: int | None = None
-    final_url: str | None = None
-    status: int | None = None
-    sha256: str | None = None
-    size: int = 0
-    warc_file: str | None = None
-    warc_offset: int | None = None
-    redirect_chain: list[str] = field(default_factory=list)
-    error: str | None = None
-    refused: bool = False  # refused by the address guard (before the fetch or at a redirect hop)
-
-    @property
-    def ok(self) -> bool:
-        """Evidence was captured: an HTTP answer with its bytes hashed (the status may still be 4xx/5xx)."""
-        return self.status is not None and self.sha256 is not None
 
 
 class CaptureOutcomes(list[CaptureOutcome]):
@@ -68,44 +41,6 @@ def _refused_capture(url: str, reason: str) -> CaptureRecord:
         error=reason,
         kind="page",
     )
-
-
-def _request_url(url: str) -> str:
-    """The URL as Scrapy sends it (percent-encoded, IDNA host), which is what the capture row records."""
-    from scrapy import Request
-
-    try:
-        return str(Request(url).url)
-    except ValueError:
-        return url
-
-
-def _outcome(engine: Engine, run_id: int, url: str) -> CaptureOutcome:
-    with session_scope(engine) as session:
-        cap = None
-        for key in dict.fromkeys([url, _request_url(url)]):
-            cap = session.scalars(
-                select(Capture).where(Capture.run_id == run_id, Capture.requested_url == key, Capture.kind == "page")
-            ).first()
-            if cap is not None:
-                break
-        if cap is None:
-            return CaptureOutcome(url=url, run_id=run_id, error="was not fetched (no capture recorded)")
-        error = cap.error
-        return CaptureOutcome(
-            url=url,
-            run_id=run_id,
-            capture_id=cap.id,
-            final_url=cap.final_url,
-            status=cap.status,
-            sha256=cap.body_sha256 if cap.status is not None else None,
-            size=cap.size,
-            warc_file=cap.warc_file,
-            warc_offset=cap.warc_offset,
-            redirect_chain=list(cap.redirect_chain or []),
-            error=error,
-            refused=bool(error and error.startswith("refused ")),
-        )
 
 
 def capture_urls(
@@ -152,6 +87,6 @@ def capture_urls(
             store_page(engine, run_id, PageItem(site=site_name, capture=_refused_capture(url, reason), is_start=True))
         if refused or not accepted:
             finish_run(engine, run_id, "finished")  # counts recomputed with the refused captures
-        return CaptureOutcomes(run_id, (_outcome(engine, run_id, url) for url in wanted))
+        return CaptureOutcomes(run_id, capture_outcomes(engine, run_id, wanted))
     finally:
         engine.dispose()

@@ -7,13 +7,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
-from compliance.db import open_db, session_scope
+from compliance.db import open_db
 from compliance.errors import CrawlError
-from compliance.models import Capture, Document
 from compliance.records import SiteSpec
-from compliance.store import ensure_sites, finish_run, start_run
+from compliance.runs import finish_run, start_failures, start_run
+from compliance.store import ensure_sites
 from compliance.urls import origin_of
 
 logger = logging.getLogger(__name__)
@@ -110,23 +108,3 @@ def run_crawl(
     if status == "failed":
         raise CrawlError(f"crawl run {run_id} stopped: {error}", "rerun with --verbose for details.")
     return CrawlResult(run_id=run_id, counts=counts, seconds=seconds, start_failures=failures)
-
-
-def start_failures(engine: Any, run_id: int, start_urls: list[str]) -> list[tuple[str, str]]:
-    """Start URLs that gave no document in this run, with the recorded reason."""
-    out: list[tuple[str, str]] = []
-    with session_scope(engine) as session:
-        for url in start_urls:
-            cap = session.scalars(
-                select(Capture).where(Capture.run_id == run_id, Capture.requested_url == url)
-            ).first()
-            if cap is None:
-                out.append((url, "was not fetched (filtered by the crawl policy?)"))
-            elif cap.error:
-                out.append((url, cap.error))
-            elif session.scalar(select(Document.id).where(Document.capture_id == cap.id)) is None and not (
-                cap.kind == "page" and cap.status is not None and cap.status < 400
-            ):
-                # A start page captured without error and without a document is a page of links the crawl went on from.
-                out.append((url, "gave no article document"))
-    return out

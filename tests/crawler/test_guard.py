@@ -226,7 +226,7 @@ def test_describe_failure_keeps_the_guard_sentence() -> None:
 
 
 def test_outcome_is_a_dataclass_with_the_evidence_fields() -> None:
-    from crawler.capture import CaptureOutcome
+    from compliance.runs import CaptureOutcome
 
     names = {f.name for f in dataclasses.fields(CaptureOutcome)}
     assert {"url", "final_url", "status", "sha256", "warc_file", "warc_offset", "error", "refused"} <= names

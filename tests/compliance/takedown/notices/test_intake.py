@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.errors import InputError
-from compliance.takedown.notices.intake import MAX_ATTACHMENTS, parse_bytes, parse_file
+from compliance.takedown.notices.intake import parse_bytes, parse_file
+from compliance.takedown.notices.mail import MAX_ATTACHMENTS
 from compliance.takedown.notices.kinds import detect_kind, detect_regime
 from compliance.takedown.notices.parties import extract_parties, extract_works
 from compliance.takedown.notices.urls import classify_urls, extract_urls, normalise_url, written_key
