@@ -159,8 +159,10 @@ class Document(Base):
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("capture.id"))
     title: Mapped[str | None] = mapped_column(Text)
     byline: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[str | None] = mapped_column(String(40))
-    modified: Mapped[str | None] = mapped_column(String(40))
+    published: Mapped[str | None] = mapped_column(Text)  # as the page wrote it (evidence)
+    modified: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]  # the same, parsed to UTC (compliance.dates): what is compared
+    modified_at: Mapped[datetime | None]
     language: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     text_sha256: Mapped[str] = mapped_column(String(64))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from compliance.dates import parse_lenient
 from compliance.db import insert_ignore, session_scope
 from compliance.dates import utcnow
 from compliance.models import (
@@ -115,6 +116,8 @@ def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
                 byline=art.byline,
                 published=art.published,
                 modified=art.modified,
+                published_at=parse_lenient(art.published, art.language),
+                modified_at=parse_lenient(art.modified, art.language),
                 language=art.language,
                 text=art.text,
                 text_sha256=sha,

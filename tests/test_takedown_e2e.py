@@ -246,3 +246,51 @@ def test_a_notice_before_the_crawl_is_matched_again_after_it(mockserver: dict[st
     assert copies[listed]["document_id"] is not None and copies[listed]["evidence"]["sha256"]
     assert any(c["found_by"] == "image_hash" for c in ticket["copies"])
     assert ticket["events"][-1]["action"] == "rematched"
+
+
+def _date_every_document(db: Path, written: str) -> None:
+    """What the crawler stores for a page that writes its date so: the text as written and the parsed instant."""
+    from compliance.dates import parse_lenient
+    from compliance.db import make_engine, session_scope
+    from compliance.models import Document
+
+    with session_scope(make_engine(str(db))) as session:
+        for doc in session.query(Document):
+            doc.published, doc.published_at = written, parse_lenient(written, doc.language)
+
+
+@pytest.mark.parametrize(("written", "content_date"), [
+    ("March 4, 2026", "2026-03-04"),
+    ("04/03/2026", "2026-04-03"),  # an English page without a region: month first
+    ("2026/03/04", "2026-03-04"),
+    ("Wed, 04 Mar 2026 08:30:00 GMT", "2026-03-04"),
+    ("sometime last spring", None),  # no date: the first-seen day stands in
+])
+def test_act_on_copies_dated_as_pages_write_it(takedown_env: dict[str, Any], written: str,
+                                                content_date: str | None) -> None:
+    env = takedown_env
+    _date_every_document(env["db"], written)
+    assert cli(env, "takedown", "ingest", str(env["notice"]), "--no-capture").returncode == 0
+    proc = cli(env, "takedown", "act", "1", "--remove", "--reason", "copy")
+    assert proc.returncode == 0, proc.stderr
+    sor = json.loads((env["work"] / "letters" / "ticket-1-statement-of-reasons.json").read_text(encoding="utf-8"))
+    first_seen = sqlite3.connect(env["db"]).execute("select min(substr(first_seen, 1, 10)) from document").fetchone()
+    assert sor["content_date"] == (content_date or first_seen[0])
+
+
+def test_a_decision_is_all_or_nothing(takedown_env: dict[str, Any]) -> None:
+    """A decision whose removal list cannot be written is not recorded: no event, nothing taken down, no letters."""
+    env = takedown_env
+    assert cli(env, "takedown", "ingest", str(env["notice"]), "--no-capture").returncode == 0
+    events = count(env["db"], "ticket_event")
+    proc = cli(env, "takedown", "act", "1", "--remove", "--reason", "copy",
+               "--export", str(env["work"] / "no-such-folder" / "removal.csv"))
+    assert_one_clear_error(proc, "cannot write", "nothing was recorded")
+    assert show(env, 1)["status"] == "matched"
+    assert count(env["db"], "ticket_event") == events
+    assert count(env["db"], "document", "taken_down_at is not null") == 0
+    assert sorted(p.name for p in (env["work"] / "letters").iterdir()) == ["ticket-1-acknowledgement.txt"]
+    proc = cli(env, "takedown", "act", "1", "--remove", "--reason", "copy")  # the retry is not refused
+    assert proc.returncode == 0, proc.stderr
+    assert show(env, 1)["status"] == "actioned"
+    assert (env["work"] / "letters" / "ticket-1-statement-of-reasons.txt").is_file()

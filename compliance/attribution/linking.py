@@ -33,7 +33,7 @@ class DocFacts:
     url: str
     text: str
     simhash: int
-    published: str | None
+    published_at: datetime | None  # parsed UTC (compliance.dates); None when the page gave no usable date
     first_seen: datetime
     _shingles: set[int] | None = field(default=None, repr=False)
 
@@ -57,8 +57,9 @@ def order_pair(a: DocFacts, b: DocFacts) -> tuple[DocFacts, DocFacts] | None:
     Aggregators are never originals: an item's originals list only originals, never another copy.
     """
 
-    def key(d: DocFacts) -> tuple[int, str, datetime, int]:
-        return (ROLE_RANK.get(d.role, 1), d.published or "9999", d.first_seen, d.id)
+    def key(d: DocFacts) -> tuple[int, bool, datetime, datetime, int]:
+        # an undated document sorts after every dated one of the same role: it cannot claim to be earlier
+        return (ROLE_RANK.get(d.role, 1), d.published_at is None, d.published_at or d.first_seen, d.first_seen, d.id)
 
     original, copy = sorted((a, b), key=key)
     if original.role == "aggregator":
@@ -73,7 +74,7 @@ def _load_documents(session: Session, min_words: int) -> list[DocFacts]:
             continue
         assert doc.simhash is not None
         out.append(
-            DocFacts(doc.id, doc.site_id, role, doc.url, doc.text, doc.simhash, doc.published, doc.first_seen)
+            DocFacts(doc.id, doc.site_id, role, doc.url, doc.text, doc.simhash, doc.published_at, doc.first_seen)
         )
     return out
 

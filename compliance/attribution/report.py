@@ -85,7 +85,8 @@ def build_attribution_report(session: Session) -> dict[str, Any]:
         credit_lines = [c for c in d.credits if c.get("kind") not in ("image_credit", "caption")]
         documents.append({
             "id": d.id, "url": d.url, "site": site.name, "role": site.role, "title": d.title,
-            "published": d.published, "first_seen": _iso(d.first_seen), "language": d.language,
+            "published": d.published, "published_at": _iso(d.published_at), "first_seen": _iso(d.first_seen),
+            "language": d.language,
             "credits": list(dict.fromkeys(c.get("name") or c.get("text", "") for c in credit_lines)),
             "credit_lines": [{"text": c.get("text", ""), "kind": c.get("kind", ""), "url": c.get("url")}
                              for c in credit_lines],

@@ -57,27 +57,22 @@ def ingest_cmd(ctx: click.Context, files: tuple[Path, ...], actor: str | None, c
     complete ones are matched against the crawled corpus to find every copy, listed or not.
     Re-ingesting the same notice does not create a second ticket.
     """
-    from compliance.takedown.clock import cure_deadline, default_calendar
-    from compliance.takedown.notices.intake import parse_file
+    from compliance.cli.letters import letters_folder
     from compliance.settings import policy
-    from compliance.takedown.workflow import IngestResult, ingest_notice
+    from compliance.takedown.workflow import IngestResult
 
     engine = open_engine(ctx, db)
     who, now, pol = _actor(actor), _now(), policy()
+    folder = letters_folder(Path(letters_dir))
     results: list[IngestResult] = []
     failures: list[str] = []
     for path in files:
-        try:
-            notices = parse_file(path)
+        try:  # each file is its own unit of work: its tickets and their letters, or nothing
+            results.extend(_ingest_file(engine, path, now, who, pol, folder))
         except ComplianceError as exc:
             failures.append(exc.one_line())
-            continue
-        for notice in notices:
-            due = cure_deadline(now, default_calendar())
-            results.append(ingest_notice(engine, notice, now, who, pol, cure_due=due))
     if capture:
         _capture_missing(ctx, db, results, warc_dir, who)
-    _write_intake_letters(engine, [r for r in results if r.created], Path(letters_dir), now)
     if as_json:
         _echo_json([r.__dict__ for r in results])
     else:
@@ -92,10 +87,31 @@ def ingest_cmd(ctx: click.Context, files: tuple[Path, ...], actor: str | None, c
         raise UserFacingError(failures[-1])
 
 
+def _ingest_file(engine: Any, path: Path, now: Any, actor: str, pol: dict[str, float], folder: Path) -> list[Any]:
+    """One notice file: parse, ticket each notice, write the acknowledgement (and cure request) letters."""
+    from compliance.cli.letters import add_letters, unit_of_work
+    from compliance.takedown.clock import cure_deadline, default_calendar
+    from compliance.takedown.notices.intake import parse_file
+    from compliance.takedown.workflow import ingest_notice
+
+    notices = parse_file(path)
+    results = []
+    with unit_of_work(engine) as (session, outbox):
+        for notice in notices:
+            r = ingest_notice(session, notice, now, actor, pol, cure_due=cure_deadline(now, default_calendar()))
+            results.append(r)
+            if r.created and r.kind == "notice":
+                # 17 U.S.C. 512(c)(3)(B)(ii): a cure request only where work, material and contact were given
+                kinds = ["acknowledgement"] + (["cure_request"] if r.completeness == "cure_needed" else [])
+                add_letters(session, outbox, r.ticket_id, kinds, folder, now)
+    return results
+
+
 def _capture_missing(ctx: click.Context, db: str | None, results: list[Any], warc_dir: str, actor: str) -> None:
     """Evidence for listed URLs the corpus lacks, through the guarded crawler (one crawl per command)."""
     from crawler.capture import capture_urls
 
+    from compliance.db import session_scope
     from compliance.takedown.workflow import attach_evidence
 
     wanted = {u: r.ticket_id for r in results for u in r.to_capture}
@@ -103,18 +119,9 @@ def _capture_missing(ctx: click.Context, db: str | None, results: list[Any], war
         return
     outcome = capture_urls(sorted(wanted), db=db_url(ctx, db), warc_dir=warc_dir)
     engine = open_engine(ctx, db)
-    for ticket_id in sorted(set(wanted.values())):
-        attach_evidence(engine, ticket_id, outcome.run_id, _now(), actor)
-
-
-def _write_intake_letters(engine: Any, results: list[Any], folder: Path, now: Any) -> None:
-    from compliance.cli.letters import write_letters
-
-    for r in results:
-        # 17 U.S.C. 512(c)(3)(B)(ii): a cure request only where work, material and contact were given
-        kinds = ["acknowledgement"] + (["cure_request"] if r.completeness == "cure_needed" else [])
-        if r.kind == "notice":
-            write_letters(engine, r.ticket_id, kinds, folder)
+    with session_scope(engine) as session:
+        for ticket_id in sorted(set(wanted.values())):
+            attach_evidence(session, ticket_id, outcome.run_id, _now(), actor)
 
 
 @takedown_group.command("list")
@@ -174,10 +181,12 @@ def show_cmd(ctx: click.Context, ticket_id: int, as_json: bool, db: str | None) 
 @click.pass_context
 def match_cmd(ctx: click.Context, ticket_id: int, actor: str | None, db: str | None) -> None:
     """Search the crawled corpus again for copies of a matched ticket's work (after new crawls)."""
+    from compliance.db import session_scope
     from compliance.settings import policy
     from compliance.takedown.workflow import rematch
 
-    added = rematch(open_engine(ctx, db), ticket_id, _now(), _actor(actor), policy())
+    with session_scope(open_engine(ctx, db)) as session:
+        added = rematch(session, ticket_id, _now(), _actor(actor), policy())
     click.echo(f"ticket {ticket_id}: {len(added)} more copies found")
     for url in added:
         click.echo(f"  {url}")
@@ -202,21 +211,26 @@ def act_cmd(ctx: click.Context, ticket_id: int, action: str | None, reason: str,
     Removing marks every copy taken down (evidence is kept), exports the removal list and writes
     the decision letter, the notice to the uploader and the DSA statement of reasons.
     """
-    from compliance.cli.letters import write_letters
+    from compliance.cli.letters import add_letters, letters_folder, unit_of_work
     from compliance.takedown.workflow import act
 
     if action is None:
         raise UserFacingError("say what to do. Fix: add --remove, --disable, --reject or --fix-credit.")
     engine = open_engine(ctx, db)
-    removal = act(engine, ticket_id, action, reason, _now(), _actor(actor))
-    if removal:
-        path = Path(export or f"removal-list-ticket-{ticket_id}.csv")
-        path.write_text(_removal_csv(removal), encoding="utf-8")
-        click.echo(f"removal list: {path} ({len(removal)} items)")
+    folder = letters_folder(Path(letters_dir))
+    now = _now()
     kinds = ["decision_complainant"]
     if action in ("remove", "disable"):  # DSA Art. 17: a statement of reasons goes with a restriction only
         kinds += ["notice_to_uploader", "statement_of_reasons"]
-    for path_written in write_letters(engine, ticket_id, kinds, Path(letters_dir)):
+    removal_path = Path(export or f"removal-list-ticket-{ticket_id}.csv")
+    with unit_of_work(engine) as (session, outbox):  # the decision, its removal list and its letters together
+        removal = act(session, ticket_id, action, reason, now, _actor(actor))
+        if removal:
+            outbox.add(removal_path, _removal_csv(removal))
+        letters = add_letters(session, outbox, ticket_id, kinds, folder, now)
+    if removal:
+        click.echo(f"removal list: {removal_path} ({len(removal)} items)")
+    for path_written in letters:
         click.echo(f"letter: {path_written}")
     click.echo(f"ticket {ticket_id}: {action.replace('_', ' ')} recorded")
 
@@ -242,8 +256,8 @@ def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str
     The content may be put back no earlier than 10 and no later than 14 business days after
     receipt unless the complainant reports a court action (17 U.S.C. 512(g)(2)(C)).
     """
+    from compliance.cli.letters import add_letters, letters_folder, unit_of_work
     from compliance.takedown.clock import default_calendar, putback_window
-    from compliance.cli.letters import write_letters
     from compliance.takedown.notices.intake import parse_file
     from compliance.takedown.putback import counter
 
@@ -251,12 +265,17 @@ def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str
     if len(notices) != 1:
         raise UserFacingError(f"{file} holds {len(notices)} notices; a counter-notice file must hold one.")
     engine = open_engine(ctx, db)
+    folder = letters_folder(Path(letters_dir))
     now = _now()
-    result = counter(engine, ticket_id, notices[0], now, _actor(actor), putback_window(now, default_calendar()))
-    if not result.complete:
+    letters: list[Path] = []
+    with unit_of_work(engine) as (session, outbox):
+        result = counter(session, ticket_id, notices[0], now, _actor(actor), putback_window(now, default_calendar()))
+        if result.complete:
+            letters = add_letters(session, outbox, ticket_id, ["counter_forwarded"], folder, now)
+    if not result.complete:  # recorded (committed above), then reported
         raise UserFacingError(f"the counter-notice is incomplete (missing {', '.join(result.missing)}; "
                               "17 U.S.C. 512(g)(3)); recorded, content stays down. Fix: ask the uploader to complete it.")
-    for path_written in write_letters(engine, ticket_id, ["counter_forwarded"], Path(letters_dir)):
+    for path_written in letters:
         click.echo(f"letter: {path_written}")
     click.echo(f"ticket {ticket_id}: countered; put back between {result.putback_earliest} and {result.putback_latest}")
 
@@ -269,9 +288,11 @@ def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str
 @click.pass_context
 def court_cmd(ctx: click.Context, ticket_id: int, reason: str, actor: str | None, db: str | None) -> None:
     """Record that the complainant filed a court action: the content stays down, the ticket closes."""
+    from compliance.db import session_scope
     from compliance.takedown.putback import court_action
 
-    court_action(open_engine(ctx, db), ticket_id, reason, _now(), _actor(actor))
+    with session_scope(open_engine(ctx, db)) as session:
+        court_action(session, ticket_id, reason, _now(), _actor(actor))
     click.echo(f"ticket {ticket_id}: court action recorded; content stays down")
 
 
@@ -283,12 +304,16 @@ def court_cmd(ctx: click.Context, ticket_id: int, reason: str, actor: str | None
 @click.pass_context
 def restore_cmd(ctx: click.Context, ticket_id: int, letters_dir: str, actor: str | None, db: str | None) -> None:
     """Put the content back after a counter-notice, once the business-day window allows it."""
-    from compliance.cli.letters import write_letters
+    from compliance.cli.letters import add_letters, letters_folder, unit_of_work
     from compliance.takedown.putback import restore
 
     engine = open_engine(ctx, db)
-    restored = restore(engine, ticket_id, _now(), _actor(actor))
-    for path_written in write_letters(engine, ticket_id, ["restoration"], Path(letters_dir)):
+    folder = letters_folder(Path(letters_dir))
+    now = _now()
+    with unit_of_work(engine) as (session, outbox):
+        restored = restore(session, ticket_id, now, _actor(actor))
+        letters = add_letters(session, outbox, ticket_id, ["restoration"], folder, now)
+    for path_written in letters:
         click.echo(f"letter: {path_written}")
     click.echo(f"ticket {ticket_id}: restored {len(restored)} items")
 
@@ -299,9 +324,11 @@ def restore_cmd(ctx: click.Context, ticket_id: int, letters_dir: str, actor: str
 @click.pass_context
 def due_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     """What is due or late today: cure deadlines and put-back windows (business-day calendar)."""
+    from compliance.db import session_scope
     from compliance.takedown.putback import due
 
-    rows = due(open_engine(ctx, db), _now().date())
+    with session_scope(open_engine(ctx, db)) as session:
+        rows = due(session, _now().date())
     if as_json:
         _echo_json(rows)
         return

@@ -88,7 +88,7 @@ def statement_data(session: Session, ticket: Ticket, today: datetime) -> dict[st
     if first is not None and first.document_id is not None:
         doc = session.get(Document, first.document_id)
         if doc is not None:
-            content_date = (doc.published or doc.first_seen.isoformat())[:10]
+            content_date = (doc.published_at or doc.first_seen).date().isoformat()
     automated = any(c.found_by != "listed" for c in ticket.copies)
     outcome = ticket.outcome or "removed"
     return {

@@ -7,9 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
-from compliance.db import session_scope
 from compliance.errors import InputError
 from compliance.models import Ticket
 from compliance.takedown.notices.model import ParsedNotice
@@ -27,87 +26,83 @@ class CounterResult:
     putback_latest: date | None = None
 
 
-def counter(engine: Engine, ticket_id: int, notice: ParsedNotice, now: datetime, actor: str,
+def counter(session: Session, ticket_id: int, notice: ParsedNotice, now: datetime, actor: str,
             window: tuple[date, date]) -> CounterResult:
     """Record a counter-notice against an actioned ticket; a complete one starts the 10-14 business-day window."""
     from compliance.takedown.notices.completeness import check_notice
 
-    with session_scope(engine) as session:
-        ticket = get_ticket(session, ticket_id)
-        check_transition(ticket.id, ticket.status, "countered", "counter")
-        result = check_notice(completeness_text(notice), "counter_notice", notice.regime)
-        child = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
-        if child is None:
-            child = new_ticket(session, notice, now, actor, kind="counter_notice", parent_id=ticket.id,
-                               reason=f"counter-notice to ticket {ticket.id}")
-            child.completeness = completeness_dict(result)
-        if result.status != "complete":
-            record(session, ticket, now, actor, "counter_deficient",
-                   f"counter-notice (ticket {child.id}) lacks {', '.join(result.missing)} (17 U.S.C. 512(g)(3)); "
-                   "content stays down", {"counter_ticket": child.id})
-            return CounterResult(ticket.id, child.id, False, list(result.missing))
-        earliest, latest = window
-        ticket.deadlines = {**ticket.deadlines, "counter_received": now.isoformat(),
-                            "putback_earliest": earliest.isoformat(), "putback_latest": latest.isoformat()}
-        transition(session, ticket, "countered", now, actor, "counter",
-                   f"complete counter-notice (ticket {child.id}); put back between {earliest} and {latest} "
-                   "unless the complainant reports a court action (17 U.S.C. 512(g)(2)(C))",
-                   {"counter_ticket": child.id})
-        return CounterResult(ticket.id, child.id, True, [], earliest, latest)
+    ticket = get_ticket(session, ticket_id)
+    check_transition(ticket.id, ticket.status, "countered", "counter")
+    result = check_notice(completeness_text(notice), "counter_notice", notice.regime)
+    child = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
+    if child is None:
+        child = new_ticket(session, notice, now, actor, kind="counter_notice", parent_id=ticket.id,
+                           reason=f"counter-notice to ticket {ticket.id}")
+        child.completeness = completeness_dict(result)
+    if result.status != "complete":
+        record(session, ticket, now, actor, "counter_deficient",
+               f"counter-notice (ticket {child.id}) lacks {', '.join(result.missing)} (17 U.S.C. 512(g)(3)); "
+               "content stays down", {"counter_ticket": child.id})
+        return CounterResult(ticket.id, child.id, False, list(result.missing))
+    earliest, latest = window
+    ticket.deadlines = {**ticket.deadlines, "counter_received": now.isoformat(),
+                        "putback_earliest": earliest.isoformat(), "putback_latest": latest.isoformat()}
+    transition(session, ticket, "countered", now, actor, "counter",
+               f"complete counter-notice (ticket {child.id}); put back between {earliest} and {latest} "
+               "unless the complainant reports a court action (17 U.S.C. 512(g)(2)(C))",
+               {"counter_ticket": child.id})
+    return CounterResult(ticket.id, child.id, True, [], earliest, latest)
 
 
-def court_action(engine: Engine, ticket_id: int, reason: str, now: datetime, actor: str) -> None:
+def court_action(session: Session, ticket_id: int, reason: str, now: datetime, actor: str) -> None:
     """The complainant reports a court action: the content stays down and the ticket closes."""
-    with session_scope(engine) as session:
-        ticket = get_ticket(session, ticket_id)
-        if ticket.status != "countered":
-            raise InputError(f"ticket {ticket_id} is {ticket.status}; a court action matters only after a "
-                             "counter-notice.", "use it on a countered ticket.")
-        ticket.closed_at = now
-        transition(session, ticket, "closed", now, actor, "court_action",
-                   reason or "complainant reports a court action; content stays down (17 U.S.C. 512(g)(2)(C))")
+    ticket = get_ticket(session, ticket_id)
+    if ticket.status != "countered":
+        raise InputError(f"ticket {ticket_id} is {ticket.status}; a court action matters only after a "
+                         "counter-notice.", "use it on a countered ticket.")
+    ticket.closed_at = now
+    transition(session, ticket, "closed", now, actor, "court_action",
+               reason or "complainant reports a court action; content stays down (17 U.S.C. 512(g)(2)(C))")
 
 
-def restore(engine: Engine, ticket_id: int, now: datetime, actor: str, reason: str = "") -> list[str]:
+def restore(session: Session, ticket_id: int, now: datetime, actor: str, reason: str = "") -> list[str]:
     """Put the content back once the window allows it; returns the restored URLs."""
-    with session_scope(engine) as session:
-        ticket = get_ticket(session, ticket_id)
-        check_transition(ticket.id, ticket.status, "restored", "restore")
-        earliest = date.fromisoformat(ticket.deadlines["putback_earliest"])
-        if now.date() < earliest:
-            raise InputError(
-                f"ticket {ticket_id} cannot be restored before {earliest} (10 business days after the "
-                "counter-notice, 17 U.S.C. 512(g)(2)(C)).", f"wait until {earliest} or record a court action.")
-        restored = []
-        for copy in ticket.copies:
-            item = copy_item(session, copy)
-            if item is not None and item.taken_down_at is not None:
-                item.taken_down_at = None
-                item.taken_down_reason = None
-                restored.append(copy.url)
-        transition(session, ticket, "restored", now, actor, "restore",
-                   reason or f"put back after the counter-notice window ({len(restored)} items)",
-                   {"restored": restored})
-        return restored
+    ticket = get_ticket(session, ticket_id)
+    check_transition(ticket.id, ticket.status, "restored", "restore")
+    earliest = date.fromisoformat(ticket.deadlines["putback_earliest"])
+    if now.date() < earliest:
+        raise InputError(
+            f"ticket {ticket_id} cannot be restored before {earliest} (10 business days after the "
+            "counter-notice, 17 U.S.C. 512(g)(2)(C)).", f"wait until {earliest} or record a court action.")
+    restored = []
+    for copy in ticket.copies:
+        item = copy_item(session, copy)
+        if item is not None and item.taken_down_at is not None:
+            item.taken_down_at = None
+            item.taken_down_reason = None
+            restored.append(copy.url)
+    transition(session, ticket, "restored", now, actor, "restore",
+               reason or f"put back after the counter-notice window ({len(restored)} items)",
+               {"restored": restored})
+    return restored
 
 
-def due(engine: Engine, today: date) -> list[dict[str, Any]]:
+def due(session: Session, today: date) -> list[dict[str, Any]]:
     """What is due or late today: cure deadlines and put-back windows."""
     out: list[dict[str, Any]] = []
-    with session_scope(engine) as session:
-        for t in session.scalars(select(Ticket).where(Ticket.status.in_(["incomplete", "countered"]))):
-            d = t.deadlines or {}
-            if t.status == "incomplete" and d.get("cure_due"):
-                when = date.fromisoformat(d["cure_due"])
-                out.append({"ticket": t.id, "what": "cure deadline: reject or close if not cured", "due": when,
-                            "state": "late" if today > when else "due" if today == when else "open"})
-            if t.status == "countered" and d.get("putback_earliest"):
-                earliest = date.fromisoformat(d["putback_earliest"])
-                latest = date.fromisoformat(d["putback_latest"])
-                if today >= earliest:
-                    out.append({"ticket": t.id, "what": f"restore (window {earliest} to {latest})", "due": latest,
-                                "state": "late" if today > latest else "due"})
-                else:
-                    out.append({"ticket": t.id, "what": f"put-back window opens {earliest}", "due": earliest,
-                                "state": "open"})
+    for t in session.scalars(select(Ticket).where(Ticket.status.in_(["incomplete", "countered"]))):
+        d = t.deadlines or {}
+        if t.status == "incomplete" and d.get("cure_due"):
+            when = date.fromisoformat(d["cure_due"])
+            out.append({"ticket": t.id, "what": "cure deadline: reject or close if not cured", "due": when,
+                        "state": "late" if today > when else "due" if today == when else "open"})
+        if t.status == "countered" and d.get("putback_earliest"):
+            earliest = date.fromisoformat(d["putback_earliest"])
+            latest = date.fromisoformat(d["putback_latest"])
+            if today >= earliest:
+                out.append({"ticket": t.id, "what": f"restore (window {earliest} to {latest})", "due": latest,
+                            "state": "late" if today > latest else "due"})
+            else:
+                out.append({"ticket": t.id, "what": f"put-back window opens {earliest}", "due": earliest,
+                            "state": "open"})
     return sorted(out, key=lambda r: (r["due"], r["ticket"]))

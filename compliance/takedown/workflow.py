@@ -9,15 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from compliance.takedown.copies import find_copies
-from compliance.db import session_scope
 from compliance.errors import InputError
 from compliance.models import Capture, Document, Image, Ticket, TicketCopy, TicketEvent
+from compliance.takedown.copies import find_copies
 from compliance.takedown.notices.model import Completeness, ParsedNotice
 from compliance.takedown.tickets import event_data, record, transition
+from compliance.urls import normalise_or_keep
 
 logger = logging.getLogger(__name__)
 
@@ -90,39 +89,38 @@ def new_ticket(session: Session, notice: ParsedNotice, now: datetime, actor: str
     return ticket
 
 
-def ingest_notice(engine: Engine, notice: ParsedNotice, now: datetime, actor: str, pol: dict[str, float],
+def ingest_notice(session: Session, notice: ParsedNotice, now: datetime, actor: str, pol: dict[str, float],
                   cure_due: date | None = None) -> IngestResult:
     """One notice → one ticket (idempotent on the notice's content hash), checked and matched in one unit of work."""
     from compliance.takedown.notices.completeness import check_notice
 
-    with session_scope(engine) as session:
-        existing = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
-        if existing is not None:
-            return IngestResult(existing.id, False, notice.source_file, existing.kind, existing.status)
-        ticket = new_ticket(session, notice, now, actor)
-        if notice.kind not in ("notice", "counter_notice"):
-            transition(session, ticket, "closed", now, actor, "recorded",
-                       f"a {notice.kind.replace('_', ' ')} is recorded; it asks for no removal")
-            return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status)
-        result = check_notice(completeness_text(notice), notice.kind, notice.regime)
-        ticket.completeness = completeness_dict(result)
-        if notice.kind == "counter_notice":
-            record(session, ticket, now, actor, "counter_notice_received",
-                   "a counter-notice on its own: attach it with `provenance takedown counter ID FILE`")
-            return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, list(result.missing))
-        if result.status != "complete":
-            reason = f"{result.status.replace('_', ' ')}: missing {', '.join(result.missing)}"
-            if result.status == "cure_needed" and cure_due is not None:
-                ticket.deadlines = {**ticket.deadlines, "cure_due": cure_due.isoformat()}
-                reason += f"; cure requested by {cure_due.isoformat()} (17 U.S.C. 512(c)(3)(B)(ii))"
-            transition(session, ticket, "incomplete", now, actor, "checked", reason)
-            return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, list(result.missing),
-                                result.status)
-        law = "17 U.S.C. 512(c)(3)(A)" if notice.regime == "dmca" else "DSA Art. 16(2)"
-        transition(session, ticket, "valid", now, actor, "checked", f"complete under {law}")
-        to_capture = _match(session, ticket, now, actor, pol)
-        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, [], result.status,
-                            len(ticket.copies), to_capture)
+    existing = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
+    if existing is not None:
+        return IngestResult(existing.id, False, notice.source_file, existing.kind, existing.status)
+    ticket = new_ticket(session, notice, now, actor)
+    if notice.kind not in ("notice", "counter_notice"):
+        transition(session, ticket, "closed", now, actor, "recorded",
+                   f"a {notice.kind.replace('_', ' ')} is recorded; it asks for no removal")
+        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status)
+    result = check_notice(completeness_text(notice), notice.kind, notice.regime)
+    ticket.completeness = completeness_dict(result)
+    if notice.kind == "counter_notice":
+        record(session, ticket, now, actor, "counter_notice_received",
+               "a counter-notice on its own: attach it with `provenance takedown counter ID FILE`")
+        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, list(result.missing))
+    if result.status != "complete":
+        reason = f"{result.status.replace('_', ' ')}: missing {', '.join(result.missing)}"
+        if result.status == "cure_needed" and cure_due is not None:
+            ticket.deadlines = {**ticket.deadlines, "cure_due": cure_due.isoformat()}
+            reason += f"; cure requested by {cure_due.isoformat()} (17 U.S.C. 512(c)(3)(B)(ii))"
+        transition(session, ticket, "incomplete", now, actor, "checked", reason)
+        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, list(result.missing),
+                            result.status)
+    law = "17 U.S.C. 512(c)(3)(A)" if notice.regime == "dmca" else "DSA Art. 16(2)"
+    transition(session, ticket, "valid", now, actor, "checked", f"complete under {law}")
+    to_capture = _match(session, ticket, now, actor, pol)
+    return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, [], result.status,
+                        len(ticket.copies), to_capture)
 
 
 def _store_copies(session: Session, ticket: Ticket, pol: dict[str, float]) -> tuple[list[TicketCopy], list[str]]:
@@ -164,18 +162,17 @@ def _match(session: Session, ticket: Ticket, now: datetime, actor: str, pol: dic
     return to_capture
 
 
-def rematch(engine: Engine, ticket_id: int, now: datetime, actor: str, pol: dict[str, float]) -> list[str]:
+def rematch(session: Session, ticket_id: int, now: datetime, actor: str, pol: dict[str, float]) -> list[str]:
     """Search the corpus again (after new crawls) for copies of a matched ticket's work; returns the new URLs."""
-    with session_scope(engine) as session:
-        ticket = get_ticket(session, ticket_id)
-        if ticket.status != "matched":
-            raise InputError(f"ticket {ticket_id} is {ticket.status}; only a matched ticket (not yet decided) "
-                             "is searched again.", "act on it, or ingest a new notice for new material.")
-        added, _ = _store_copies(session, ticket, pol)
-        record(session, ticket, now, actor, "rematched",
-               f"{len(added)} more copies found" if added else "no further copies found",
-               {"automated_detection": sum(1 for c in added if c.found_by != "listed")})
-        return [c.url for c in added]
+    ticket = get_ticket(session, ticket_id)
+    if ticket.status != "matched":
+        raise InputError(f"ticket {ticket_id} is {ticket.status}; only a matched ticket (not yet decided) "
+                         "is searched again.", "act on it, or ingest a new notice for new material.")
+    added, _ = _store_copies(session, ticket, pol)
+    record(session, ticket, now, actor, "rematched",
+           f"{len(added)} more copies found" if added else "no further copies found",
+           {"automated_detection": sum(1 for c in added if c.found_by != "listed")})
+    return [c.url for c in added]
 
 
 def _capture_evidence(cap: Capture | None) -> dict[str, Any]:
@@ -186,25 +183,27 @@ def _capture_evidence(cap: Capture | None) -> dict[str, Any]:
             "error": cap.error}
 
 
-def attach_evidence(engine: Engine, ticket_id: int, run_id: int, now: datetime, actor: str) -> int:
+def attach_evidence(session: Session, ticket_id: int, run_id: int, now: datetime, actor: str) -> int:
     """Link captures of an intake evidence crawl to the ticket's copies that lacked evidence."""
     attached = failed = 0
-    with session_scope(engine) as session:
-        ticket = get_ticket(session, ticket_id)
-        for copy in ticket.copies:
-            if copy.capture_id is not None:
-                continue
-            cap = session.scalars(select(Capture).where(Capture.run_id == run_id,
-                                                        Capture.requested_url == copy.url)).first()
-            if cap is None:
-                continue
-            copy.capture_id = cap.id
-            copy.evidence = {**copy.evidence, **_capture_evidence(cap)}
-            attached += 1
-            failed += cap.error is not None
-        record(session, ticket, now, actor, "evidence_captured",
-               f"{attached - failed} of {attached} listed URLs captured (crawl run {run_id}); "
-               f"{failed} failed or refused, each with its reason in the copy's evidence", {"run_id": run_id})
+    ticket = get_ticket(session, ticket_id)
+    captures: dict[str, Capture] = {}
+    for cap in session.scalars(select(Capture).where(Capture.run_id == run_id).order_by(Capture.id)):
+        captures.setdefault(normalise_or_keep(cap.requested_url), cap)  # the spelling Scrapy sent, stored form
+    for copy in ticket.copies:
+        if copy.capture_id is not None:
+            continue
+        found = captures.get(normalise_or_keep(copy.url))
+        if found is None:
+            continue
+        cap = found
+        copy.capture_id = cap.id
+        copy.evidence = {**copy.evidence, **_capture_evidence(cap)}
+        attached += 1
+        failed += cap.error is not None
+    record(session, ticket, now, actor, "evidence_captured",
+           f"{attached - failed} of {attached} listed URLs captured (crawl run {run_id}); "
+           f"{failed} failed or refused, each with its reason in the copy's evidence", {"run_id": run_id})
     return attached
 
 
@@ -217,28 +216,27 @@ def copy_item(session: Session, copy: TicketCopy) -> Document | Image | None:
     return None
 
 
-def act(engine: Engine, ticket_id: int, action: str, reason: str, now: datetime, actor: str) -> list[dict[str, Any]]:
+def act(session: Session, ticket_id: int, action: str, reason: str, now: datetime, actor: str) -> list[dict[str, Any]]:
     """Decide a matched ticket; removal marks copies taken down (evidence is never deleted) and returns the removal list."""
     if action not in ACTIONS:
         raise InputError(f"unknown action '{action}'.", "use --remove, --disable, --reject or --fix-credit.")
     removal: list[dict[str, Any]] = []
-    with session_scope(engine) as session:
-        ticket = get_ticket(session, ticket_id)
-        target = "rejected" if action == "reject" else "actioned"
-        transition(session, ticket, target, now, actor, action, reason)
-        ticket.outcome = ACTIONS[action]
-        ticket.decided_at = now
-        if action in ("remove", "disable"):
-            ticket.actioned_at = now
-            note = f"ticket {ticket.id} ({ACTIONS[action]}): {reason}"
-            for copy in ticket.copies:
-                item = copy_item(session, copy)
-                if item is not None:
-                    item.taken_down_at = now
-                    item.taken_down_reason = note
-                removal.append({"ticket": ticket.id, "url": copy.url, "found_by": copy.found_by,
-                                "distance": copy.distance, "action": ACTIONS[action], "at": now.isoformat(),
-                                "sha256": copy.evidence.get("sha256"), "in_corpus": item is not None})
-        elif action == "fix_credit":
-            ticket.actioned_at = now
+    ticket = get_ticket(session, ticket_id)
+    target = "rejected" if action == "reject" else "actioned"
+    transition(session, ticket, target, now, actor, action, reason)
+    ticket.outcome = ACTIONS[action]
+    ticket.decided_at = now
+    if action in ("remove", "disable"):
+        ticket.actioned_at = now
+        note = f"ticket {ticket.id} ({ACTIONS[action]}): {reason}"
+        for copy in ticket.copies:
+            item = copy_item(session, copy)
+            if item is not None:
+                item.taken_down_at = now
+                item.taken_down_reason = note
+            removal.append({"ticket": ticket.id, "url": copy.url, "found_by": copy.found_by,
+                            "distance": copy.distance, "action": ACTIONS[action], "at": now.isoformat(),
+                            "sha256": copy.evidence.get("sha256"), "in_corpus": item is not None})
+    elif action == "fix_credit":
+        ticket.actioned_at = now
     return removal

@@ -89,3 +89,30 @@ def test_simhash_with_high_bit_survives_the_database(tmp_path: Path) -> None:
                              simhash=2**64 - 1))
     with session_scope(engine) as session:
         assert session.scalars(select(Document.simhash)).one() == 2**64 - 1
+
+
+def test_migration_0003_parses_stored_dates(tmp_path: Path) -> None:
+    """Documents stored before 0003 keep their date as written and gain the parsed instant."""
+    from alembic import command
+
+    from compliance.db import _alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    command.upgrade(_alembic_config(engine), "0002")
+    with engine.begin() as conn:
+        conn.execute(text("insert into site (id, name, role, aliases) values (1, 'S', 'publisher', '[]')"))
+        for i, written in enumerate(["March 4, 2026", "2026-03-04T08:30+05:00", "9999-12-31", None], 1):
+            conn.execute(text(
+                "insert into document (id, site_id, url, fetched_url, text, text_sha256, published, credits, "
+                "outbound_links, disclaimers, alternates, extra, is_current, first_seen, last_seen) values "
+                "(:id, 1, :url, :url, 't', :sha, :published, '[]', '[]', '[]', '[]', '{}', 1, :now, :now)"),
+                {"id": i, "url": f"http://x/{i}", "sha": str(i) * 64, "published": written,
+                 "now": "2026-03-05 00:00:00.000000"})
+    open_db(url)
+    with session_scope(engine) as session:
+        docs = {d.id: d for d in session.scalars(select(Document))}
+    assert docs[1].published == "March 4, 2026" and docs[1].published_at is not None
+    assert docs[1].published_at.isoformat() == "2026-03-04T00:00:00+00:00"
+    assert docs[2].published_at is not None and docs[2].published_at.isoformat() == "2026-03-04T03:30:00+00:00"
+    assert docs[3].published_at is None and docs[4].published_at is None
