@@ -142,6 +142,6 @@ def insert_ignore(session: Session, model: Any, rows: Sequence[dict[str, Any]], 
         stmt: Any = postgresql.insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
     elif dialect == "sqlite":
         stmt = sqlite.insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
-    else:  # pragma: no cover - other backends: best effort, one row at a time
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise DatabaseError(f"database backend '{dialect}' is not supported.", "use SQLite or PostgreSQL.")
     session.execute(stmt)

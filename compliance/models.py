@@ -196,7 +196,6 @@ class Image(Base):
     format: Mapped[str | None] = mapped_column(String(20))
     phash: Mapped[str | None] = mapped_column(String(128))  # hex of the perceptual hash
     phash_method: Mapped[str | None] = mapped_column(String(20))
-    phash_quality: Mapped[int | None] = mapped_column(Integer)
     embedded: Mapped[dict[str, Any]] = mapped_column(default=dict)  # EXIF/IPTC/XMP credit fields
     c2pa: Mapped[dict[str, Any]] = mapped_column(default=dict)  # presence, validation state, error
     error: Mapped[str | None] = mapped_column(Text)  # why bytes could not be used

@@ -197,7 +197,6 @@ def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
                 format=fp.format,
                 phash=fp.phash,
                 phash_method=fp.method,
-                phash_quality=fp.quality,
                 error=None,
             )
     elif item.capture.error:

@@ -1,4 +1,8 @@
-"""Scrapy settings for provenance audits: polite, bounded, evidence-keeping. Overridable per crawl."""
+"""Scrapy settings for provenance audits: bounded and evidence-keeping (robots.txt obeyed). Overridable per crawl.
+
+Politeness beyond robots.txt (a delay, AutoThrottle, per-domain concurrency options) is not set yet: Scrapy's
+defaults apply.
+"""
 
 BOT_NAME = "provenance"
 SPIDER_MODULES = ["crawler.spiders"]

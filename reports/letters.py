@@ -31,7 +31,8 @@ from typing import Any
 
 from compliance.errors import ReportError
 from reports.statement_of_reasons import render_statement_of_reasons, statement_of_reasons_json
-from reports.takedown_render import as_dict, as_list, environment
+from reports.environment import environment
+from reports.filters import as_dict, as_list
 
 LETTER_KINDS = ("acknowledgement", "cure_request", "decision_complainant", "notice_to_uploader",
                 "counter_forwarded", "restoration")

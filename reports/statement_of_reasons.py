@@ -32,7 +32,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from compliance.errors import ReportError
-from reports.takedown_render import as_dict, environment, iso_day
+from reports.environment import environment
+from reports.filters import as_dict, iso_day
 
 VISIBILITY = {"removed": "DECISION_VISIBILITY_CONTENT_REMOVED", "disabled": "DECISION_VISIBILITY_CONTENT_DISABLED",
               "demoted": "DECISION_VISIBILITY_CONTENT_DEMOTED",

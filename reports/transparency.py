@@ -13,7 +13,8 @@
                  "cure_requests_sent": 3},
      "counter_notices": {"received": 2, "forwarded": 2, "restored": 1, "court_action_reported": 0},
      "copies": {"listed": 12, "found_beyond_listed": 5, "by_method": {"simhash": 3, "image_hash": 2}},
-     "automation": {"detected_by_fingerprint": 5, "detected_manually": 12, "decided_automatically": 0},
+     "automation": {"detected_by_fingerprint": 5, "detected_manually": 12, "notices_with_automated_detection": 3,
+                    "decided_automatically": 0},
      "timing": {"to_action":   {"n": 7, "median_hours": 20.5, "p90_hours": 47.0,
                                 "median_business_days": 1, "p90_business_days": 2},
                 "to_decision": {...same keys...}},
@@ -34,14 +35,12 @@ zero by construction. Missing medians print as "n/a" (no cases to take a median 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from reports.csvsafe import write_rows
-from reports.takedown_render import as_dict, environment
-
-FORMATS = ("html", "json", "csv", "md")
+from reports.filters import as_dict
+from reports.render import FORMATS, render
 CSV_HEADER = ("section", "metric", "key", "value", "unit")
 
 KINDS = ("notice", "counter_notice", "retraction", "reversal", "other")
@@ -64,7 +63,7 @@ def _counts(raw: object, known: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     return [{"key": k, "count": table.get(k, 0)} for k in keys]
 
 
-def _view(data: Mapping[str, Any]) -> dict[str, Any]:
+def view(data: Mapping[str, Any]) -> dict[str, Any]:
     """The template context: every section present, optional numbers defaulted."""
     notices = as_dict(data.get("notices"))
     timing = as_dict(data.get("timing"))
@@ -89,7 +88,8 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
                    "found_beyond_listed": as_dict(data.get("copies")).get("found_beyond_listed", 0),
                    "by_method": _counts(as_dict(data.get("copies")).get("by_method"))},
         "automation": {k: as_dict(data.get("automation")).get(k, 0)
-                       for k in ("detected_by_fingerprint", "detected_manually", "decided_automatically")},
+                       for k in ("detected_by_fingerprint", "detected_manually", "notices_with_automated_detection",
+                                 "decided_automatically")},
         "timing": [{"key": key, "label": label, **{k: as_dict(timing.get(key)).get(k) for k in TIMING_KEYS}}
                    for key, label in TIMINGS],
         "art15_1_b": {
@@ -110,7 +110,7 @@ def _view(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _csv(view: Mapping[str, Any]) -> str:
+def csv(_data: Mapping[str, Any], view: Mapping[str, Any]) -> str:
     rows: list[list[object]] = [list(CSV_HEADER)]
     rows.append(["period", "from", "", view["period"]["from"], "date"])
     rows.append(["period", "to", "", view["period"]["to"], "date"])
@@ -150,14 +150,7 @@ def _csv(view: Mapping[str, Any]) -> str:
 
 def render_transparency(data: dict[str, Any], fmt: str) -> str:
     """Render the transparency report `data` (shape in the module docstring) in format `fmt`."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
-    view = _view(data)
-    if fmt == "csv":
-        return _csv(view)
-    return environment().get_template(f"transparency.{fmt}.j2").render(**view)
+    return render("transparency", data, fmt)
 
 
-__all__ = ["CSV_HEADER", "FORMATS", "render_transparency"]
+__all__ = ["CSV_HEADER", "FORMATS", "csv", "render_transparency", "view"]

@@ -140,6 +140,10 @@ def test_dsa_notice_to_restoration(takedown_env: dict[str, Any]) -> None:
     figures = json.loads(proc.stdout)
     assert figures["notices"]["by_regime"]["dsa"] == 1
     assert figures["copies"]["found_beyond_listed"] >= 1
+    # the image copy was found by fingerprint: derived from the stored copies, not a hard-coded zero
+    assert figures["dsa"]["art15_1_b"]["processed_by_automated_means"] == 1
+    assert figures["automation"]["notices_with_automated_detection"] == 1
+    assert figures["automation"]["decided_automatically"] == 0
     assert figures["counter_notices"]["restored"] == 1
     for fmt in ("html", "md", "csv"):
         out = env["work"] / f"t.{fmt}"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from compliance.cli.common import UserFacingError, db_option, db_url, verbose
-from compliance.errors import InputError
-from compliance.records import ROLES, SiteSpec
+from compliance.records import SiteSpec
 
 
 def check_role(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -41,8 +40,6 @@ def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | 
 
     from crawler.runner import CrawlTarget, run_crawl
 
-    if role not in ROLES:
-        raise InputError(f"unknown role '{role}'.", "use publisher or aggregator.")
     site_name = (name or urlsplit(urls[0]).hostname or urls[0]).strip()
     target = CrawlTarget(SiteSpec(name=site_name, role=role, aliases=list(aliases)), list(urls))
     result = run_crawl([target], db=db_url(ctx, db), warc_dir=warc_dir, max_pages=max_pages, depth=depth)

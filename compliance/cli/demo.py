@@ -48,7 +48,7 @@ def run_demo(out: Path, db: str | None = None) -> DemoResult:
     from compliance.settings import policy
     from compliance.store import retire_other_origins, site_origins
     from crawler.runner import CrawlTarget, run_crawl
-    from reports.render import render_attribution
+    from reports.attribution import render_attribution
 
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} is a file, not a folder.", "pass a folder path for the reports.")

@@ -41,7 +41,7 @@ def attribution_cmd(ctx: click.Context, fmt: str, output: str | None, db: str | 
     """The attribution report: each copy, its originals and whether its credit is there and true."""
     from compliance.attribution.report import build_attribution_report
     from compliance.db import session_scope
-    from reports.render import render_attribution
+    from reports.attribution import render_attribution
 
     with session_scope(open_engine(ctx, db)) as session:
         data = build_attribution_report(session)

@@ -41,7 +41,6 @@ class ImageFingerprint:
     format: str
     phash: str
     method: str
-    quality: int | None
 
 
 def decode(data: bytes) -> Image.Image:
@@ -107,7 +106,6 @@ def fingerprint_image(data: bytes) -> ImageFingerprint:
         format=im.format or "unknown",
         phash=bits_to_hex(bits),
         method=METHOD,
-        quality=None,
     )
 
 

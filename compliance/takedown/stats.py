@@ -1,4 +1,4 @@
-"""Median and 90th percentile of durations, defined once so every transparency figure means the same."""
+"""Median, 90th percentile and elapsed hours: the transparency figures and the per-ticket hours both use these."""
 
 from __future__ import annotations
 
@@ -32,10 +32,4 @@ def hours_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 3600
 
 
-def summarise(values: Iterable[float]) -> dict[str, float | int | None]:
-    """{"n", "median", "p90"} of the values, None when there are none."""
-    items = list(values)
-    return {"n": len(items), "median": median(items), "p90": p90(items)}
-
-
-__all__ = ["hours_between", "median", "p90", "summarise"]
+__all__ = ["hours_between", "median", "p90"]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from compliance.models import Ticket, TicketEvent
+from compliance.takedown.stats import hours_between
 
 
 def _iso(value: Any) -> str | None:
@@ -16,7 +17,7 @@ def _iso(value: Any) -> str | None:
 
 def _hours(start: Any, end: Any) -> float | None:
     """Time from receipt, recorded per ticket (the transparency medians are made of these)."""
-    return None if start is None or end is None else round((end - start).total_seconds() / 3600, 2)
+    return None if start is None or end is None else round(hours_between(start, end), 2)
 
 
 def ticket_json(session: Session, ticket: Ticket) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from reports.letters import (
     render_statement_of_reasons,
     statement_of_reasons_json,
 )
-from reports.takedown_render import environment
+from reports.environment import environment
 from tests.reports.takedown_data import SOR, dsa_letter, letter
 
 HOSTILE = "Eve\nSubject: pwned {{ 7*7 }}\x1b[31m\u202e & <b>bold</b>\r\nBcc: all@example.org"

@@ -1,5 +1,7 @@
 """Publication dates as instants: document.published_at / modified_at (UTC), the text kept as written.
 
+Also drops image.phash_quality, which was never written (no quality measure was computed).
+
 Dates were stored as the page wrote them (String(40)) and compared as text, so "08:30+05:00" sorted after
 "05:00Z". The text stays (it is evidence, now unbounded: pages write long dates); the parsed instant is added
 and back-filled with compliance.dates.parse_lenient.
@@ -28,6 +30,10 @@ def upgrade() -> None:
     op.add_column('document', sa.Column('published_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('document', sa.Column('modified_at', sa.DateTime(timezone=True), nullable=True))
     backfill(bind)
+    if bind.dialect.name == "sqlite":  # SQLite 3.35+ drops a column in place (no table copy, foreign keys kept)
+        op.execute("ALTER TABLE image DROP COLUMN phash_quality")
+    else:
+        op.drop_column('image', 'phash_quality')
 
 
 def backfill(bind: sa.engine.Connection) -> None:
@@ -48,6 +54,7 @@ def backfill(bind: sa.engine.Connection) -> None:
 
 
 def downgrade() -> None:
+    op.add_column('image', sa.Column('phash_quality', sa.Integer(), nullable=True))
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_column('modified_at')
         batch_op.drop_column('published_at')

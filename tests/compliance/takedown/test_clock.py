@@ -25,7 +25,7 @@ from compliance.takedown.clock import (
     us_federal_holidays,
 )
 from compliance.errors import InputError
-from compliance.takedown.stats import hours_between, median, p90, summarise
+from compliance.takedown.stats import hours_between, median, p90
 
 D = date.fromisoformat
 
@@ -222,6 +222,5 @@ def test_stats_median_and_nearest_rank_p90() -> None:
     assert median([5, 1, 3]) == 3 and median([1, 2, 3, 4]) == 2.5
     values = list(range(1, 11))  # 1..10: nearest rank ceil(0.9 * 10) = 9th
     assert p90(values) == 9 and p90([7]) == 7 and p90(range(1, 12)) == 10
-    assert summarise([2, 4]) == {"n": 2, "median": 3.0, "p90": 4.0}
     a = datetime(2025, 1, 1, tzinfo=timezone.utc)
     assert hours_between(a, a + timedelta(minutes=90)) == 1.5

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from reports.csvsafe import safe_cell, write_rows
-from reports.render import CODE_MEANINGS, CSV_HEADER, FORMATS, render_attribution
+from reports.attribution import CODE_MEANINGS, CSV_HEADER, FORMATS, render_attribution
 from tests.reports.sample_data import FORMULA, MD_TITLE, XSS_TITLE, sample_data
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
