@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 import simhash as simhash_pkg  # noqa: E402
 
 from compliance.fingerprints.simhash import hamming, simhash  # noqa: E402
-from compliance.fingerprints.text import simhash_features, words  # noqa: E402
+from compliance.fingerprints.text import simhash_features  # noqa: E402
 
 GROUND_TRUTH = REPO.parent / "shared" / "data" / "aeb" / "ground-truth.json"
 

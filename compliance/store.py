@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,6 @@ from compliance.db import insert_ignore, session_scope
 from compliance.dates import utcnow
 from compliance.models import (
     Capture,
-    CrawlRun,
     Document,
     Image,
     ImageAppearance,

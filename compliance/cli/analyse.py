@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from compliance.cli.common import db_option, open_engine
+from compliance.cli.common import db_option, echo, open_engine
 
 
 @click.command("link")
@@ -19,7 +19,7 @@ def link_cmd(ctx: click.Context, db: str | None) -> None:
     from compliance.settings import policy
 
     result = link(open_engine(ctx, db), policy())
-    click.echo(f"linked {result.document_matches} document and {result.image_matches} image matches "
+    echo(f"linked {result.document_matches} document and {result.image_matches} image matches "
                f"({result.documents_indexed} documents, {result.images_indexed} images indexed)")
 
 
@@ -36,4 +36,4 @@ def audit_cmd(ctx: click.Context, db: str | None) -> None:
 
     result = audit(open_engine(ctx, db), policy())
     codes = ", ".join(f"{k} {v}" for k, v in sorted(result.by_code.items())) or "no findings"
-    click.echo(f"audit run {result.audit_run_id}: {result.documents} documents, {result.images} images: {codes}")
+    echo(f"audit run {result.audit_run_id}: {result.documents} documents, {result.images} images: {codes}")

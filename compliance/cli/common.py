@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,13 +15,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 DB_HELP = "Database URL or SQLite path (default: $PROVENANCE_DB, else ./provenance.db)."
 
 
+# What a terminal would act on rather than show: C0/C1 controls (ESC sequences, CSI), DEL, bidi overrides and
+# isolates (CVE-2021-42574), zero-width characters. Untrusted text (notices, crawled pages) never reaches the terminal
+# with them: they are shown as ⟨U+XXXX⟩.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2028\u2029]")
+
+
+def terminal_text(text: str) -> str:
+    """Text safe to print: controls and invisible or direction-changing characters made visible."""
+    return _UNSAFE.sub(lambda m: f"\u27e8U+{ord(m.group()):04X}\u27e9", text)
+
+
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo for anything that may hold untrusted text."""
+    click.echo(terminal_text(text), err=err, nl=nl)
+
+
+def echo_json(data: Any) -> None:
+    """JSON on stdout; the characters a terminal would act on are \\u-escaped (still the same JSON value)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
 class UserFacingError(click.ClickException):
     """Printed as a single `error: ...` line on stderr; exit code 1."""
 
     exit_code = 1
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        click.echo(f"error: {terminal_text(self.format_message())}", err=True)
 
 
 def db_option(func: F) -> F:

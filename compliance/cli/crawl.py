@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from compliance.cli.common import UserFacingError, db_option, db_url, verbose
+from compliance.cli.common import UserFacingError, db_option, db_url, echo, verbose
 from compliance.records import SiteSpec
 
 
@@ -44,12 +44,12 @@ def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | 
     target = CrawlTarget(SiteSpec(name=site_name, role=role, aliases=list(aliases)), list(urls))
     result = run_crawl([target], db=db_url(ctx, db), warc_dir=warc_dir, max_pages=max_pages, depth=depth)
     c = result.counts
-    click.echo(f"crawl run {result.run_id}: {c['pages']} pages, {c['images']} images, "
+    echo(f"crawl run {result.run_id}: {c['pages']} pages, {c['images']} images, "
                f"{c['errors']} failed fetches in {result.seconds:.1f} s ({site_name}, {role})")
     if verbose(ctx) and c["errors"]:
-        click.echo("failed fetches are listed in the report's evidence section", err=True)
+        echo("failed fetches are listed in the report's evidence section", err=True)
     if result.start_failures:
         for url, reason in result.start_failures[:-1]:
-            click.echo(f"error: {url} {reason}", err=True)
+            echo(f"error: {url} {reason}", err=True)
         url, reason = result.start_failures[-1]
         raise UserFacingError(f"{url} {reason}; the fault is recorded in crawl run {result.run_id}.")

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from compliance.cli.common import db_option, db_url
+from compliance.cli.common import db_option, db_url, echo
 
 
 @dataclass
@@ -111,11 +111,11 @@ def demo_cmd(ctx: click.Context, out: str, db: str | None) -> None:
     result = run_demo(Path(out), db_url(ctx, db))
     s = result.summary
     t = result.timings
-    click.echo(f"crawled {result.counts['pages']} pages and {result.counts['images']} images "
+    echo(f"crawled {result.counts['pages']} pages and {result.counts['images']} images "
                f"({result.counts['errors']} failed fetches) from {len(result.site_urls)} sample sites")
-    click.echo(f"documents {s['documents']}, images {s['images']}, matches {result.counts['matches']}, "
+    echo(f"documents {s['documents']}, images {s['images']}, matches {result.counts['matches']}, "
                f"copies {s['copies']}")
-    click.echo("findings: " + (", ".join(f"{k} {v}" for k, v in s["by_code"].items()) or "none"))
+    echo("findings: " + (", ".join(f"{k} {v}" for k, v in s["by_code"].items()) or "none"))
     for path in result.reports:
-        click.echo(f"report: {path}")
-    click.echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))
+        echo(f"report: {path}")
+    echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()))

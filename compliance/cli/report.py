@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from compliance.cli.common import db_option, open_engine
+from compliance.cli.common import db_option, echo, open_engine
 from compliance.errors import ReportError
 
 
@@ -18,7 +18,7 @@ def report_group() -> None:
 def write_output(text: str, output: str | None) -> None:
     """Write to -o FILE (folder must exist) or stdout."""
     if output in (None, "-"):
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(text, nl=not text.endswith("\n"))  # a rendered document: its renderer made it inert
         return
     assert output is not None
     path = Path(output)
@@ -28,7 +28,7 @@ def write_output(text: str, output: str | None) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise ReportError(f"cannot write {output}: {exc.strerror}.", "pick a writable -o path.") from None
-    click.echo(f"wrote {output}", err=True)
+    echo(f"wrote {output}", err=True)
 
 
 @report_group.command("attribution")

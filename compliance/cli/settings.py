@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from compliance.cli.common import db_option, db_url
+from compliance.cli.common import db_option, db_url, echo, echo_json
 
 
 def _shown(value: Any, kind: str) -> str:
@@ -42,8 +41,8 @@ def settings_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
              "default": _shown(r.setting.default, r.setting.kind), "help": r.setting.help}
             for r in effective({"db": db_url(ctx, db)})]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     width = max(len(str(r["name"])) for r in rows)
     for r in rows:
-        click.echo(f"{r['name']:<{width}}  {r['value']}  ({r['source']}; {r['variable']})")
+        echo(f"{r['name']:<{width}}  {r['value']}  ({r['source']}; {r['variable']})")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import getpass
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from compliance.cli.common import UserFacingError, db_option, db_url, open_engine
+from compliance.cli.common import UserFacingError, db_option, db_url, echo, echo_json, open_engine
 from compliance.errors import ComplianceError
 
 ACTOR_HELP = "Who is acting (recorded in every event; default: the login name)."
@@ -28,10 +27,6 @@ def _now() -> Any:
     from compliance.takedown.clock import system_clock
 
     return system_clock().now()
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @click.group("takedown")
@@ -74,16 +69,16 @@ def ingest_cmd(ctx: click.Context, files: tuple[Path, ...], actor: str | None, c
     if capture:
         _capture_missing(ctx, db, results, warc_dir, who)
     if as_json:
-        _echo_json([r.__dict__ for r in results])
+        echo_json([r.__dict__ for r in results])
     else:
         for r in results:
             state = "new" if r.created else "already ingested"
             extra = f", missing {', '.join(r.missing)}" if r.missing else ""
             extra += f", {r.copies} copies found" if r.copies else ""
-            click.echo(f"ticket {r.ticket_id} ({state}): {r.kind}, {r.status}{extra} <- {Path(r.source).name}")
+            echo(f"ticket {r.ticket_id} ({state}): {r.kind}, {r.status}{extra} <- {Path(r.source).name}")
     if failures:
         for line in failures[:-1]:
-            click.echo(f"error: {line}", err=True)
+            echo(f"error: {line}", err=True)
         raise UserFacingError(failures[-1])
 
 
@@ -137,12 +132,12 @@ def list_cmd(ctx: click.Context, status: str | None, as_json: bool, db: str | No
     with session_scope(open_engine(ctx, db)) as session:
         rows = ticket_rows(session, status)
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     if not rows:
-        click.echo("no tickets" + (f" with status {status}" if status else ""))
+        echo("no tickets" + (f" with status {status}" if status else ""))
     for r in rows:
-        click.echo(f"{r['id']:>5}  {r['kind']:<15} {r['status']:<11} {(r['received_at'] or '')[:19]}  "
+        echo(f"{r['id']:>5}  {r['kind']:<15} {r['status']:<11} {(r['received_at'] or '')[:19]}  "
                    f"{(r['complainant'] or '-')[:40]:<40} {r['urls']} URLs")
 
 
@@ -160,18 +155,18 @@ def show_cmd(ctx: click.Context, ticket_id: int, as_json: bool, db: str | None) 
     with session_scope(open_engine(ctx, db)) as session:
         data = ticket_json(session, get_ticket(session, ticket_id))
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
-    click.echo(f"ticket {data['id']}: {data['kind']} ({data['regime']}), {data['status']}, received {data['received_at']}")
+    echo(f"ticket {data['id']}: {data['kind']} ({data['regime']}), {data['status']}, received {data['received_at']}")
     c = data["completeness"]
-    click.echo(f"completeness: {c['status']}" + (f" (missing {', '.join(c['missing'])})" if c["missing"] else ""))
+    echo(f"completeness: {c['status']}" + (f" (missing {', '.join(c['missing'])})" if c["missing"] else ""))
     for name, el in c["elements"].items():
-        click.echo(f"  {'✓' if el['present'] else '✗'} {name}: {(el.get('evidence') or '')[:90]!r}")
-    click.echo(f"URLs: {len(data['urls']['infringing'])} to remove, {len(data['urls']['original_work'])} original")
+        echo(f"  {'✓' if el['present'] else '✗'} {name}: {(el.get('evidence') or '')[:90]!r}")
+    echo(f"URLs: {len(data['urls']['infringing'])} to remove, {len(data['urls']['original_work'])} original")
     for copy in data["copies"]:
-        click.echo(f"  copy {copy['url']} (found by {copy['found_by']}, distance {copy['distance']})")
+        echo(f"  copy {copy['url']} (found by {copy['found_by']}, distance {copy['distance']})")
     for e in data["events"]:
-        click.echo(f"  {e['at'][:19]} {e['actor']}: {e['action']} {e['from_status']} -> {e['to_status']}: {e['reason']}")
+        echo(f"  {e['at'][:19]} {e['actor']}: {e['action']} {e['from_status']} -> {e['to_status']}: {e['reason']}")
 
 
 @takedown_group.command("match")
@@ -187,9 +182,9 @@ def match_cmd(ctx: click.Context, ticket_id: int, actor: str | None, db: str | N
 
     with session_scope(open_engine(ctx, db)) as session:
         added = rematch(session, ticket_id, _now(), _actor(actor), policy())
-    click.echo(f"ticket {ticket_id}: {len(added)} more copies found")
+    echo(f"ticket {ticket_id}: {len(added)} more copies found")
     for url in added:
-        click.echo(f"  {url}")
+        echo(f"  {url}")
 
 
 @takedown_group.command("act")
@@ -229,10 +224,10 @@ def act_cmd(ctx: click.Context, ticket_id: int, action: str | None, reason: str,
             outbox.add(removal_path, _removal_csv(removal))
         letters = add_letters(session, outbox, ticket_id, kinds, folder, now)
     if removal:
-        click.echo(f"removal list: {removal_path} ({len(removal)} items)")
+        echo(f"removal list: {removal_path} ({len(removal)} items)")
     for path_written in letters:
-        click.echo(f"letter: {path_written}")
-    click.echo(f"ticket {ticket_id}: {action.replace('_', ' ')} recorded")
+        echo(f"letter: {path_written}")
+    echo(f"ticket {ticket_id}: {action.replace('_', ' ')} recorded")
 
 
 def _removal_csv(rows: list[dict[str, Any]]) -> str:
@@ -276,8 +271,8 @@ def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str
         raise UserFacingError(f"the counter-notice is incomplete (missing {', '.join(result.missing)}; "
                               "17 U.S.C. 512(g)(3)); recorded, content stays down. Fix: ask the uploader to complete it.")
     for path_written in letters:
-        click.echo(f"letter: {path_written}")
-    click.echo(f"ticket {ticket_id}: countered; put back between {result.putback_earliest} and {result.putback_latest}")
+        echo(f"letter: {path_written}")
+    echo(f"ticket {ticket_id}: countered; put back between {result.putback_earliest} and {result.putback_latest}")
 
 
 @takedown_group.command("court-action")
@@ -293,7 +288,7 @@ def court_cmd(ctx: click.Context, ticket_id: int, reason: str, actor: str | None
 
     with session_scope(open_engine(ctx, db)) as session:
         court_action(session, ticket_id, reason, _now(), _actor(actor))
-    click.echo(f"ticket {ticket_id}: court action recorded; content stays down")
+    echo(f"ticket {ticket_id}: court action recorded; content stays down")
 
 
 @takedown_group.command("restore")
@@ -314,8 +309,8 @@ def restore_cmd(ctx: click.Context, ticket_id: int, letters_dir: str, actor: str
         restored = restore(session, ticket_id, now, _actor(actor))
         letters = add_letters(session, outbox, ticket_id, ["restoration"], folder, now)
     for path_written in letters:
-        click.echo(f"letter: {path_written}")
-    click.echo(f"ticket {ticket_id}: restored {len(restored)} items")
+        echo(f"letter: {path_written}")
+    echo(f"ticket {ticket_id}: restored {len(restored)} items")
 
 
 @takedown_group.command("due")
@@ -330,10 +325,10 @@ def due_cmd(ctx: click.Context, as_json: bool, db: str | None) -> None:
     with session_scope(open_engine(ctx, db)) as session:
         rows = due(session, _now().date())
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     if not rows:
-        click.echo("nothing due")
+        echo("nothing due")
     for r in rows:
-        click.echo(f"ticket {r['ticket']}: {r['state']:<5} {r['due']}  {r['what']}")
+        echo(f"ticket {r['ticket']}: {r['state']:<5} {r['due']}  {r['what']}")
 

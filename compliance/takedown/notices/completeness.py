@@ -45,7 +45,7 @@ value (`[private]`, `[REDACTED]`) counts as present throughout.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 from compliance.takedown.notices.model import (
@@ -56,12 +56,18 @@ from compliance.takedown.notices.model import (
     ElementCheck,
 )
 from compliance.takedown.notices.patterns import MATERIAL_PHRASES, MATERIAL_Q, RED, WORK, WORK_Q
+from compliance.takedown.notices.spans import (
+    Finder,
+    Span,
+    blank_lines_with,
+    detection_text,
+    form_answers,
+    line_spans,
+    sentence_finder,
+)
 from compliance.takedown.notices.urls import classify_urls
 
-Span = tuple[int, int]
-Finder = Callable[[str], list[Span]]
 EVIDENCE_MAX = 200
-EM = "\u2002"
 _I = re.IGNORECASE
 _RED = re.compile(RED, _I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", _I)
@@ -70,89 +76,7 @@ SERVICE_HOST = re.compile(r"(?:^|\.|//)(?:github\.com|githubusercontent\.com|git
 _META_URL = re.compile(r"help\.github\.com|docs\.github\.com|github\.com/github/dmca|github\.com/articles"
                        r"|github\.com/site/|/terms-of-service", _I)
 # The addressee's own address and mailbox are not the complaining party's contact details.
-_SERVICE_CONTACT = re.compile(
-    r"[^\n]*(?:copyright@github\.com|Colin\s+P\.?\s+Kelly|San\s+Francisco,\s*CA\.?\s+94107)[^\n]*", _I)
-
-
-def _mask(text: str) -> str:
-    """Same-length copy with markup blanked, so patterns see words across Markdown/HTML and offsets stay verbatim."""
-    out = re.sub(r"<[^<>\n]{0,200}>", lambda m: " " * len(m.group()), text)
-    out = re.sub(r"\*+|_{2,}", lambda m: EM * len(m.group()), out)  # EM is whitespace to patterns, a marker to forms
-    out = re.sub(r"\\(?=['\"])|^>+|&nbsp;", lambda m: " " * len(m.group()), out, flags=re.MULTILINE)
-    return out
-
-
-def _mask_questions(text: str) -> str:
-    """Blank form prompts that quote a statement (on the raw text, where the bold markers still show the prompt)."""
-    prompt = re.compile(r"(?:^|\n)[ \t]*(?:\d+\.\s*)?(?P<m>\*{1,2}|_{2})(?:(?!\*\*|__|\n\n).){0,60}?"
-                        r"(?:copy and paste\)|include the following statement).*?(?P=m)", re.DOTALL | _I)
-    return prompt.sub(lambda m: " " * len(m.group()), text)
-
-
-@lru_cache(maxsize=64)
-def _det(text: str, statements: bool = False) -> str:
-    """The text finders read: markup blanked, and for statements also the prompts that quote them."""
-    return _mask(_mask_questions(text) if statements else text)
-
-
-_BOUNDARY = re.compile(r"[.!?;]['\"”’*_)]*\s|\n[ \t]*\n|:[ \t]*[\"“]|(?:https?://|www\.)\S+[ \t]*\n|"
-                       r"\n(?=[ \t]*(?:[-*•·+]\s|\d+[.)]\s|\[\d+\]|[A-Z][^\n.]{0,60}[:?][ \t]*\n))")
-_END = re.compile(r"[.;!?](?=['\"”’]?(?:\s|$))|\n[ \t]*\n|$")
-
-
-def _sentences(det: str, pattern: re.Pattern[str], *, within: str | None = None) -> list[Span]:
-    """Spans of the sentences (or list items) that match, cut at terminal punctuation, a blank line or a list item."""
-    spans: list[Span] = []
-    for m in pattern.finditer(det):
-        lo = max(0, m.start() - 800)
-        start = lo
-        for b in _BOUNDARY.finditer(det, lo, m.start()):
-            start = b.end()
-        while start < m.start() and det[start] in " \t\n\"“":
-            start += 1
-        end_m = _END.search(det, m.end())
-        end = end_m.end() if end_m else len(det)
-        if within is not None and not re.search(within, det[start:end], _I):
-            continue
-        if not spans or start >= spans[-1][1]:
-            spans.append((start, end))
-    return spans
-
-
-def _regex(*patterns: str, within: str | None = None) -> Finder:
-    """A finder over whole sentences that match any of the patterns (optionally also `within`)."""
-    compiled = [re.compile(p, _I | re.DOTALL) for p in patterns]
-    return lambda det: [span for c in compiled for span in _sentences(det, c, within=within)]
-
-
-def _answers(question: str, *, accept: str = r"\S") -> Finder:
-    """A finder for web-form answers (the text after a question up to the next question) that are not blank."""
-    q = re.compile(question, _I | re.MULTILINE)
-    stop = re.compile(r"\n[ \t]*(?:\u2002+|(?:\d+\.\s+)?[A-Z][^\n]{10,200}\?\s*\n)|\n\s*-{3,}|\n\s*\n\s*\n")
-
-    def find(det: str) -> list[Span]:
-        spans: list[Span] = []
-        for m in q.finditer(det):
-            tail = re.compile(r"[^\n]*?(?:\u2002+|\?|:)[ \t]*(?:\n|$)").match(det, m.end())
-            start = tail.end() if tail else m.end()
-            inline = det[m.end():tail.end()] if tail else ""
-            if tail and re.search(r"[:?]\s*\S", inline) and not re.search(r"[:?]\s*$", inline):
-                start = m.end()
-            s = stop.search(det, start)
-            end = s.start() if s else len(det)
-            answer = det[start:end].strip(" \t\n\"*_:：答")
-            if not answer or re.fullmatch(r"(?:n/?a|no|none|nope|-+|see above)\.?", answer, _I):
-                continue
-            if re.search(accept, answer, _I):
-                lead = len(det[start:end]) - len(det[start:end].lstrip(" \t\n\"*_:：答"))
-                spans.append((start + lead, start + lead + len(answer)))
-        return spans
-    return find
-
-
-def _lines(det: str) -> list[Span]:
-    """Non-blank line spans."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", det)]
+_SERVICE_CONTACT = re.compile(r"copyright@github\.com|Colin\s+P\.?\s+Kelly|San\s+Francisco,\s*CA\.?\s+94107", _I)
 
 
 _CLOSING = re.compile(r"^\W*(?:(?:very\s+)?(?:truly|sincerely|faithfully|respectfully)(?:\s+yours)?|yours\s+(?:truly|"
@@ -171,10 +95,10 @@ def _is_name(line: str) -> bool:
 
 def _signature(det: str) -> list[Span]:
     """512(c)(3)(A)(i), 512(g)(3)(A): an explicit signature, a name under a closing, or a redacted sign-off line."""
-    spans = _regex(rf"(?:^|\s)/?s/\s*(?:{RED}|\w)", r"//\s*signed\s*//", rf"\bsignature\s*[:：]\s*(?:{RED}|\w)",
+    spans = sentence_finder(rf"(?:^|\s)/?s/\s*(?:{RED}|\w)", r"//\s*signed\s*//", rf"\bsignature\s*[:：]\s*(?:{RED}|\w)",
                    r"electronic signature\s*(?::|is below|follows)", rf"\bsigned\s*[,:]\s*(?:{RED}|\w)")(det)
-    spans += _answers(r"type your full legal name below to sign this request|^\s*signature\s*:?\s*$")(det)
-    lines = _lines(det)
+    spans += form_answers(r"type your full legal name below to sign this request|^[ \t]*signature[ \t]*:?[ \t]*$")(det)
+    lines = line_spans(det)
     for i, (s, e) in enumerate(lines):  # a closing ("Sincerely,") and the name (or redaction) under it
         closing = _CLOSING.match(det[s:e])
         if not closing or len(det[s:e].strip()) >= 60:
@@ -202,18 +126,18 @@ def _closing_block(det: str) -> list[Span]:
     for m in re.finditer(r"perjury|good[\s-]*faith|accurate", det, _I):
         nl = det.find("\n", m.end())
         last = nl if nl >= 0 else len(det)
-    red = [(s, e) for s, e in _lines(det) if s >= last and _RED.search(det[s:e])]
+    red = [(s, e) for s, e in line_spans(det) if s >= last and _RED.search(det[s:e])]
     bare = re.compile(rf"\W{{0,6}}(?:\d+\.\s*)?{RED}\W*", _I)  # a stand-alone redacted field in the body
-    body = [(s, e) for s, e in _lines(det) if e <= last and bare.fullmatch(det[s:e])]
+    body = [(s, e) for s, e in line_spans(det) if e <= last and bare.fullmatch(det[s:e])]
     return body + (red if len(red) >= 2 else [])
 
 
 def _contact(det: str) -> list[Span]:
     """512(c)(3)(A)(iv), 512(g)(3)(D): an address, telephone number or e-mail, as a value or a redacted field."""
-    clean = _SERVICE_CONTACT.sub(lambda m: " " * len(m.group()), det)
-    val = rf"(?:{RED}|\+?\(?\d[\d\s().-]{{6,}}\d|[\w.+-]+@[\w-]+\.[\w.]+|[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.\w+)"
-    spans = _regex(
-        r"[\w.+-]+@[\w-]+\.[a-z]{2,}", r"[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.(?:com|org|net)\b",
+    clean = blank_lines_with(det, _SERVICE_CONTACT)
+    val = rf"(?:{RED}|\+?\(?\d[\d\s().-]{{6,}}\d|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.\w+)"
+    spans = sentence_finder(
+        r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", r"(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.(?:com|org|net)\b",
         rf"\b(?:e-?mail|mail|tel|telephone|phone|cell(?:phone)?|mobile|call|fax|ph|direct|\(o\)|\(m\)|m)"
         rf"(?:\s+(?:number|address))?\s*[:：.\-]?\s*{val}",
         rf"\b(?:address|add|contact person|contact address)\s*[:：]\s*(?:{RED}|\d|\w+\s+\w+)",
@@ -222,9 +146,9 @@ def _contact(det: str) -> list[Span]:
         rf"(?:contact(?:ed)?|reach(?:ed)?|details|infomation|information)\b[^.\n]{{0,60}}?(?::|--|\bat\b|\bare\b|"
         rf"\bon\b|\bvia\b|follows)\s*(?:\n\s*)?(?:{RED}|\w+:)",
     )(clean)
-    spans += _answers(r"so that (?:we|the complaining party) can get back to you[^\n]*|provide (?:your )?contact "
+    spans += form_answers(r"so that (?:we|the complaining party) can get back to you[^\n]*|provide (?:your )?contact "
                       r"information\.?|provide information on which github may contact you[^\n]*|"
-                      r"^\W*contact information\W*$|^\W*notifying party\W*$|copyright owner contact information",
+                      r"^[^\w\n]*contact information[^\w\n]*$|^[^\w\n]*notifying party[^\w\n]*$|copyright owner contact information",
                       accept=rf"\A(?:[^\n]*\n){{0,3}}[^\n]*?(?:{RED}|\d{{3}}|@|\b\w+\s+(?:Inc|Ltd|LLC|GmbH)\b)")(clean)
     return sorted(set(spans + _closing_block(clean)))
 
@@ -235,7 +159,7 @@ def _material(det: str, text: str = "") -> list[Span]:
     """512(c)(3)(A)(iii), 512(g)(3)(B): the material's location (service links, a form answer, a named repository,
     or any link the notice itself names as the infringing copy: a site hosted on the service under its own domain)."""
     links = [m.span() for m in _URL.finditer(det) if SERVICE_HOST.search(m.group()) and not _META_URL.search(m.group())]
-    return sorted(set(links + list(_named_copies(text)) + _answers(MATERIAL_Q)(det) + _regex(*MATERIAL_PHRASES)(det)))
+    return sorted(set(links + list(_named_copies(text)) + form_answers(MATERIAL_Q)(det) + sentence_finder(*MATERIAL_PHRASES)(det)))
 
 
 @lru_cache(maxsize=64)
@@ -251,31 +175,31 @@ def _named_copies(text: str) -> tuple[Span, ...]:
 
 def _work(det: str) -> list[Span]:
     """512(c)(3)(A)(ii): the work claimed, by form answer, description or a link to the original."""
-    return sorted(set(_answers(WORK_Q)(det) + _regex(*WORK)(det)))
+    return sorted(set(form_answers(WORK_Q)(det) + sentence_finder(*WORK)(det)))
 
 
 _NOT_AUTH = (r"(?:not\s+(?:been\s+)?authori[sz]ed|unauthori[sz]ed|unlawful|illegal|infring\w*|without\s+(?:the\s+|"
              r"our\s+|my\s+)?(?:authori[sz]ation|permission|consent)|not\s+used\s+with\s+the\s+permission)")
-_good_faith = _regex(rf"good[\s-]*faith\b[^.]{{0,300}}?{_NOT_AUTH}",
+_good_faith = sentence_finder(rf"good[\s-]*faith\b[^.]{{0,300}}?{_NOT_AUTH}",
                      r"(?:believe|belief|convinced)\b[^.]{0,250}?not\s+(?:authori[sz]ed|used\s+with\s+the\s+"
                      r"permission)[^.]{0,120}?(?:agents?|law)\b",
                      r"not\s+authori[sz]ed\s+by\s+[^.]{0,80}?agents?,?\s+or\s+(?:by\s+|under\s+)?(?:the\s+)?law")
-_accuracy = _regex(r"perjury", r"(?:swear|certify|declare|state)\w*[^.]{0,60}?under\s+oath",
+_accuracy = sentence_finder(r"perjury", r"(?:swear|certify|declare|state)\w*[^.]{0,60}?under\s+oath",
                    r"\baccurate\b[^.]{0,200}?authori[sz]ed\s+to\s+act", r"authori[sz]ed\s+to\s+act[^.]{0,200}?accurate")
 
 
 def _dmca_finders() -> dict[str, Finder]:
     """Finders for the six 512(c)(3)(A) elements, in statute order."""
-    return {"signature": lambda t: _signature(_det(t)), "copyrighted_work": lambda t: _work(_det(t)),
-            "infringing_material": lambda t: _material(_det(t), t), "contact_info": lambda t: _contact(_det(t)),
-            "good_faith": lambda t: _good_faith(_det(t, True)),
-            "accuracy_under_perjury": lambda t: _accuracy(_det(t, True))}
+    return {"signature": lambda t: _signature(detection_text(t)), "copyrighted_work": lambda t: _work(detection_text(t)),
+            "infringing_material": lambda t: _material(detection_text(t), t), "contact_info": lambda t: _contact(detection_text(t)),
+            "good_faith": lambda t: _good_faith(detection_text(t, True)),
+            "accuracy_under_perjury": lambda t: _accuracy(detection_text(t, True))}
 
 
 def _mistake(det: str) -> list[Span]:
     """512(g)(3)(C): a mistake/misidentification statement made under penalty of perjury (same or next sentence)."""
-    mistake = _regex(r"mistake|misidentif|removed\s+in\s+error|wrongly\s+removed")(det)
-    perjury = _regex(r"perjury")(det)
+    mistake = sentence_finder(r"mistake|misidentif|removed\s+in\s+error|wrongly\s+removed")(det)
+    perjury = sentence_finder(r"perjury")(det)
     out = [s for s in mistake if any(p[0] < s[1] + 300 and s[0] < p[1] + 300 for p in perjury)]
     return sorted(set(out + [p for p in perjury if any(p[0] < s[1] + 300 and s[0] < p[1] + 300 for s in out)]))
 
@@ -284,17 +208,17 @@ def _counter_finders() -> dict[str, Finder]:
     """Finders for the 512(g)(3)(A)-(D) elements."""
     juris = r"consent\w*\s+to\s+(?:the\s+)?jurisdiction|submit\w*\s+to\s+the\s+jurisdiction"
     serve = r"accept\w*\s+(?:the\s+)?service\s+of\s+process|consent\w*\s+to\s+service|accept\w*\s+service\b"
-    return {"signature": lambda t: _signature(_det(t)), "material_identified": lambda t: _material(_det(t), t),
-            "mistake_statement_under_perjury": lambda t: _mistake(_det(t, True)),
-            "subscriber_contact": lambda t: _contact(_det(t)),
-            "consent_to_jurisdiction": lambda t: _clauses(_det(t, True), juris, serve),
-            "accept_service_of_process": lambda t: _clauses(_det(t, True), serve, juris)}
+    return {"signature": lambda t: _signature(detection_text(t)), "material_identified": lambda t: _material(detection_text(t), t),
+            "mistake_statement_under_perjury": lambda t: _mistake(detection_text(t, True)),
+            "subscriber_contact": lambda t: _contact(detection_text(t)),
+            "consent_to_jurisdiction": lambda t: _clauses(detection_text(t, True), juris, serve),
+            "accept_service_of_process": lambda t: _clauses(detection_text(t, True), serve, juris)}
 
 
 def _clauses(det: str, pattern: str, other: str) -> list[Span]:
     """Clause spans for `pattern`, cut where the sentence turns to `other` (jurisdiction and service share one)."""
     spans: list[Span] = []
-    for s, e in _regex(pattern)(det):
+    for s, e in sentence_finder(pattern)(det):
         m, o = re.search(pattern, det[s:e], _I), re.search(other, det[s:e], _I)
         start = s + m.start() if m and o and o.start() < m.start() else s
         spans.append((start, s + o.start() if m and o and o.start() > m.start() else e))
@@ -306,23 +230,23 @@ _CSAM = re.compile(r"child sexual abuse|\bcsam\b|child pornography|2011/93/EU|se
 
 def _dsa_identity(det: str) -> list[Span]:
     """Art. 16(2)(c): the notifier's name and e-mail address (both), redacted or not."""
-    email = _regex(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", rf"\be-?mail(?:\s+address)?\s*[:：]\s*{RED}")(det)
-    name = _regex(rf"\bname\s*[:：]\s*(?:{RED}|\w+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
+    email = sentence_finder(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", rf"\be-?mail(?:\s+address)?\s*[:：]\s*{RED}")(det)
+    name = sentence_finder(rf"\bname\s*[:：]\s*(?:{RED}|\w+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
                   rf"\b(?:I am|on behalf of)\s+(?:{RED}|[A-Z]\w+\s+[A-Z]\w+)")(det) + _signature(det)
     return sorted(set(email + name)) if email and name else []
 
 
 def _dsa_finders() -> dict[str, Finder]:
     """Finders for Art. 16(2)(a)-(d)."""
-    why = _regex(r"(?:illegal|unlawful|infring\w*|violat\w*|defamat\w*|counterfeit\w*|hate speech|incit\w*)[^.]{0,200}?"
+    why = sentence_finder(r"(?:illegal|unlawful|infring\w*|violat\w*|defamat\w*|counterfeit\w*|hate speech|incit\w*)[^.]{0,200}?"
                  r"(?:because|since|as it|under|contrary to|article|section|§|act\b|law\b|code\b)",
                  r"(?:because|since|as it)\b[^.]{0,200}?(?:illegal|unlawful|infring\w*|violat\w*|defamat\w*)",
                  r"^\W*(?:explanation|reasons?|why (?:this|it) is illegal)\W*[:：]\s*\S")
-    urls: Finder = lambda t: [m.span() for m in _URL.finditer(_det(t))]
-    bona = _regex(r"(?:bona\s+fide|good\s+faith)[^.]{0,250}?(?:accurate|complete|true)")
-    return {"dsa_explanation": lambda t: why(_det(t, True)), "dsa_exact_location": urls,
-            "dsa_notifier_identity": lambda t: _dsa_identity(_det(t)),
-            "dsa_bona_fide_statement": lambda t: bona(_det(t, True))}
+    urls: Finder = lambda t: [m.span() for m in _URL.finditer(detection_text(t))]
+    bona = sentence_finder(r"(?:bona\s+fide|good\s+faith)[^.]{0,250}?(?:accurate|complete|true)")
+    return {"dsa_explanation": lambda t: why(detection_text(t, True)), "dsa_exact_location": urls,
+            "dsa_notifier_identity": lambda t: _dsa_identity(detection_text(t)),
+            "dsa_bona_fide_statement": lambda t: bona(detection_text(t, True))}
 
 
 def element_spans(text: str, kind: str, regime: str, element: str) -> list[Span]:

@@ -81,3 +81,4 @@ class ParsedNotice:
     attachments: list[dict[str, Any]] = field(default_factory=list)  # name, content_type, size, kept
     record_index: int = 0  # position within a multi-notice file (CSV row, JSON list item)
     content_sha256: str = ""  # of this notice's own content: the re-ingest identity
+    message: dict[str, Any] = field(default_factory=dict)  # e-mail: message_id, in_reply_to, references

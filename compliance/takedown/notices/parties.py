@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 _REDACTED = re.compile(r"(?i)^\[(?:private|redacted|invalid)\]$")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?i:\[private\])")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?i:\[private\])")
 _AGENTS = re.compile(
     r"(?i)\b(MarkMonitor|Cyveillance|Attributor(?: Corporation| Inc\.?)?|Digimarc|IP Arrow|Remove Your Media|"
     r"Link-Busters|Muso|DMCA Force|Rightscorp|OpSec(?: Security)?|Web Sheriff|BrandShield|Red Points|Incopro|"
@@ -18,10 +18,10 @@ _ON_BEHALF = re.compile(
     re.MULTILINE)
 # The recipient's own published address (GitHub's, in letters to GitHub) is not the sender's contact information.
 _RECIPIENT_ADDRESS = re.compile(r"(?i)colin p\.? kelly|\b94107\b|^\s*(?:attn|attention)\b|github,? inc")
-_HOLDER_LINE = re.compile(r"(?im)^\s*(?:rights? holder|copyright (?:owner|holder)(?: name)?|on behalf of)\s*:\s*(\S.{1,80}?)\s*$")
-_FIRM = re.compile(r"(?im)^\s*([A-Z][\w&.,' -]{1,60}(?:LLP|LLC|P\.C\.|PLLC|Law (?:Group|Firm|Offices?)|Attorneys"
+_HOLDER_LINE = re.compile(r"(?im)^[ \t]*(?:rights? holder|copyright (?:owner|holder)(?: name)?|on behalf of)\s*:\s*(\S.{1,80}?)\s*$")
+_FIRM = re.compile(r"(?im)^[ \t]*([A-Z][\w&.,' -]{1,60}(?:LLP|LLC|P\.C\.|PLLC|Law (?:Group|Firm|Offices?)|Attorneys"
                    r"|Rechtsanw\w+))\s*$")
-_ORG = re.compile(r"(?m)^\s*([A-Z][\w&.,'’ -]{1,60}(?:Inc\.?|Ltd\.?|LLC|GmbH|Corporation|Corp\.?|Co\.,? Ltd\.?|"
+_ORG = re.compile(r"(?m)^[ \t]*([A-Z][\w&.,'’ -]{1,60}(?:Inc\.?|Ltd\.?|LLC|GmbH|Corporation|Corp\.?|Co\.,? Ltd\.?|"
                   r"S\.A\.|B\.V\.|AB|Limited|Foundation|University|Organization))\s*$")
 _CONTACT_LINE = re.compile(r"(?i)^\s*(?:(?:tel|phone|telephone|fax|mobile|cell|address|mailing address)\b\s*:?.*"
                            r"|.*\b\d{5}(?:-\d{4})?\b.*|.*\b(?:street|st\.|avenue|ave\.|road|suite|floor)\b.*"
@@ -29,7 +29,7 @@ _CONTACT_LINE = re.compile(r"(?i)^\s*(?:(?:tel|phone|telephone|fax|mobile|cell|a
 _FORM_OWNER = re.compile(r"(?is)\*\*Are you the copyright owner.*?\*\*\s*(.+?)(?=\n\s*\*\*|\Z)")
 _FORM_WORK = re.compile(r"(?is)\*\*What work was allegedly infringed.*?\*\*\s*(.+?)(?=\n\s*\*\*|\Z)")
 _WORK_LINE = re.compile(
-    r"(?im)^\s*(?:[-*]\s*)?(?:original work|copyrighted work|work|title|titles?|product|software|book)s?"
+    r"(?im)^[ \t]*(?:[-*][ \t]*)?(?:original work|copyrighted work|work|title|titles?|product|software|book)s?"
     r"(?: claimed| infringed)?\s*:\s*(.+?)\s*$")
 _WORK_PHRASE = re.compile(
     r"(?i)(?:copyrighted work(?:s)? (?:is|are|at issue is|claimed is)|the work (?:is|in question is)"
@@ -91,7 +91,7 @@ def _form_owner(answer: str) -> str | None:
 
 def _strip_platform_addresses(text: str) -> str:
     """The recipient's own addresses (copyright@github.com) say nothing about the sender."""
-    return re.sub(r"(?i)[\w.+-]+@(?:github\.com|support\.github\.com)", " ", text)
+    return re.sub(r"(?i)(?<![\w.+-])[\w.+-]+@(?:github\.com|support\.github\.com)", " ", text)
 
 
 def _contact(text: str) -> str | None:

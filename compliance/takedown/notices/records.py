@@ -34,6 +34,9 @@ def parse_json(text: str, name: str) -> list[ParsedNotice]:
     except json.JSONDecodeError as exc:
         raise InputError(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
                          "Fix the JSON or export the notices again.") from None
+    except RecursionError:
+        raise InputError(f"{name} nests JSON too deeply to be a notice.", "Export the notices again as flat "
+                         "objects (one per notice, or a list of them).") from None
     if isinstance(data, dict) and isinstance(data.get("notices"), list):
         data = data["notices"]
     items = data if isinstance(data, list) else [data]

@@ -196,7 +196,7 @@ _CUES = ([(re.compile(c, re.IGNORECASE), "infringing") for c in _INFRINGING_CUES
 _INFRINGING_LINE = re.compile("|".join(_INFRINGING_CUES), re.IGNORECASE)
 _MARKUP_QUESTION = re.compile(r"^\s*(?:\*{1,2}|_{1,2}|#+\s)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*$")
-_REDACTED_ONLY = re.compile(rf"(?i)^\s*(?:[-*+•●]|\d+[.)])?\s*(?:url\s*:?\s*)?{REDACTION}\s*$")
+_REDACTED_ONLY = re.compile(rf"(?i)(?:[-*+•●]|\d+[.)])?[ \t]*(?:url[ \t]*:?[ \t]*)?{REDACTION}")  # fullmatch, stripped
 
 
 @lru_cache(maxsize=4096)
@@ -273,7 +273,7 @@ def classify_urls(text: str, urls: Sequence[str] | None = None, *,
             section, context, intro = form, [], None
             if not line_urls:
                 continue
-        if _REDACTED_ONLY.match(line) and (intro or section) == "infringing":
+        if _REDACTED_ONLY.fullmatch(line.strip()) and (intro or section) == "infringing":
             _add(out, seen, NoticeURL(line.strip(" -*+•●"), None, "infringing", True))
             continue
         if not line_urls:
