@@ -12,6 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from compliance.takedown.notices.profiles import GITHUB  # noqa: E402  (the archive these notices come from)
 from tests.compliance.takedown.notices.scoring import load_labels, score_labels  # noqa: E402
 
 LABELS = REPO / "tests" / "compliance" / "takedown" / "notices" / "labels" / "elements.json"
@@ -19,7 +20,7 @@ LABELS = REPO / "tests" / "compliance" / "takedown" / "notices" / "labels" / "el
 
 def main(argv: list[str]) -> int:
     dev = Path(argv[1]) if len(argv) > 1 else REPO.parent / "shared" / "data" / "dmca-notices" / "dev"
-    score = score_labels(dev, load_labels(LABELS), ablations=True)
+    score = score_labels(dev, load_labels(LABELS), ablations=True, service=GITHUB)
     print(f"notices labelled: {score.statuses}, element decisions: {score.elements}")
     print(score.summary())
     for line in score.misses:

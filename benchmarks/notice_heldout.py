@@ -19,6 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from compliance.takedown.notices.profiles import GITHUB  # noqa: E402  (the archive these notices come from)
 from tests.compliance.takedown.notices.scoring import load_labels, score_labels  # noqa: E402
 
 
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list every file that differs from its label")
     parser.add_argument("--pipeline", action="store_true", help="check completeness with the parsed kind/regime")
     args = parser.parse_args(argv)
-    fig = score_labels(args.folder, load_labels(args.labels), pipeline=args.pipeline)
+    fig = score_labels(args.folder, load_labels(args.labels), pipeline=args.pipeline, service=GITHUB)
     print(fig.summary())
     if args.misses:
         for line in fig.misses:

@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from compliance.takedown.notices.intake import parse_bytes  # noqa: E402
+from compliance.takedown.notices.profiles import GITHUB  # noqa: E402  (the archive these notices come from)
 from tests.compliance.takedown.notices.scoring import load_labels, score_labels  # noqa: E402
 
 DEV = REPO.parent / "shared" / "data" / "dmca-notices" / "dev"
@@ -31,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     if not DEV.is_dir():
         sys.exit(f"shared data not found: {DEV.name}/ beside the repository")
-    result = score_labels(DEV, load_labels(LABELS))
+    result = score_labels(DEV, load_labels(LABELS), service=GITHUB)
     print("quality:\n" + result.summary())
     for line in result.misses if args.misses else []:
         print("  miss:", line)

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
+    false,
     JSON,
     BigInteger,
     Boolean,
@@ -82,7 +83,8 @@ class Base(DeclarativeBase):
 
 
 class Site(Base):
-    """A site people name in credits: its display name, aliases, origins and role."""
+    """A site people name in credits: its display name, aliases, origins and role; `operated` marks the operator's
+    own sites (the service its takedown notices are about)."""
 
     __tablename__ = "site"
 
@@ -90,6 +92,7 @@ class Site(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[str] = mapped_column(String(20), default="unknown")
     aliases: Mapped[list[Any]] = mapped_column(default=list)
+    operated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     origins: Mapped[list["SiteOrigin"]] = relationship(back_populates="site", cascade="all, delete-orphan")
 
 

@@ -20,6 +20,7 @@ class SiteSpec:
     role: str
     origins: list[str] = field(default_factory=list)  # "scheme://host:port", lower-case
     aliases: list[str] = field(default_factory=list)
+    operated: bool = False  # one of the operator's own sites (where its takedown notices point)
 
 
 @dataclass

@@ -89,6 +89,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Who signs the takedown letters and statements of reasons."),
     Setting("operator_contact", "the contact address given on our website", "text", "takedown",
             "Where complainants, uploaders and DSA complaints are told to write."),
+    Setting("operator_address", "", "text", "takedown",
+            "The operator's postal address, lines separated by ';': quoted in a notice it is the addressee's, "
+            "never the complainant's contact."),
     Setting("allow_hosts", "", "hosts", "network",
             "Comma-separated host:port origins the public-address guard lets through (a local test or demo server "
             "only; each request let through is logged)."),

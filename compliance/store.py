@@ -24,28 +24,10 @@ from compliance.models import (
     Site,
     SiteOrigin,
 )
-from compliance.records import CaptureRecord, ImageItem, PageItem, SiteSpec
+from compliance.records import CaptureRecord, ImageItem, PageItem
 from compliance.urls import normalise, normalise_or_keep, origin_of
 
 logger = logging.getLogger(__name__)
-
-
-def ensure_sites(engine: Engine, specs: Iterable[SiteSpec]) -> dict[str, int]:
-    """Register sites by name (merging aliases and origins); a known role is never downgraded to unknown."""
-    ids: dict[str, int] = {}
-    with session_scope(engine) as session:
-        for spec in specs:
-            insert_ignore(session, Site, [{"name": spec.name, "role": spec.role, "aliases": []}], ["name"])
-            site = session.scalars(select(Site).where(Site.name == spec.name)).one()
-            if spec.role != "unknown":
-                site.role = spec.role
-            merged = list(dict.fromkeys([*site.aliases, *spec.aliases]))
-            if merged != site.aliases:
-                site.aliases = merged
-            rows = [{"site_id": site.id, "origin": origin_of(o)} for o in spec.origins]
-            insert_ignore(session, SiteOrigin, rows, ["origin"])
-            ids[spec.name] = site.id
-    return ids
 
 
 def _site_id(session: Session, name: str) -> int | None:

@@ -19,7 +19,8 @@ from compliance.db import open_db
 from compliance.netguard import AddressGuard, BlockedAddressError
 from compliance.records import CaptureRecord, PageItem, SiteSpec
 from compliance.runs import CaptureOutcome, capture_outcomes, finish_run, start_run
-from compliance.store import ensure_sites, store_page
+from compliance.sites import register_all
+from compliance.store import store_page
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def capture_urls(
             )
             run_id = result.run_id
         else:
-            ensure_sites(engine, [spec])
+            register_all(engine, [spec])
             request = {"targets": [{"site": site_name, "role": spec.role, "aliases": [], "start_urls": wanted}]}
             run_id = start_run(engine, request, {"PROVENANCE_GUARD": True, "PROVENANCE_DEPTH": 0})
         for url, reason in refused.items():

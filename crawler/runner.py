@@ -11,8 +11,8 @@ from compliance.db import open_db
 from compliance.errors import CrawlError
 from compliance.records import SiteSpec
 from compliance.runs import finish_run, start_failures, start_run
-from compliance.store import ensure_sites
-from compliance.urls import origin_of
+from compliance.sites import register_all, resolve_name
+from compliance.urls import host_key, origin_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ def run_crawl(
     depth: int = 3,
     settings: dict[str, Any] | None = None,
     register_origins: bool = True,
+    update: bool = False,
 ) -> CrawlResult:
     """Crawl the targets with real Scrapy in this process (Twisted allows one such call per process)."""
     from scrapy.crawler import CrawlerProcess
@@ -59,16 +60,18 @@ def run_crawl(
     from crawler import settings as default_settings
     from crawler.spiders.sites import SiteSpider
 
+    engine = open_db(db)
+    db_url = engine.url.render_as_string(hide_password=False)
     crawl_origins: dict[str, list[str]] = {}
     for target in targets:
         target.start_urls = [validate_url(u) for u in target.start_urls]
+        if not target.site.name:  # no name given: the name the registry knows the site by, else its host
+            target.site.name = resolve_name(engine, target.start_urls) or host_key(target.start_urls[0])
         crawl_origins[target.site.name] = target.site.origins or sorted({origin_of(u) for u in target.start_urls})
         if register_origins and not target.site.origins:
             # The start URLs' origins become the site's (intake captures opt out: they own no origin).
             target.site.origins = crawl_origins[target.site.name]
-    engine = open_db(db)
-    db_url = engine.url.render_as_string(hide_password=False)
-    ensure_sites(engine, [t.site for t in targets])
+    register_all(engine, [t.site for t in targets], update=update)
     overrides = {
         "PROVENANCE_DB": db_url,
         "PROVENANCE_WARC_DIR": warc_dir,

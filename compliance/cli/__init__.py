@@ -103,9 +103,11 @@ def _register() -> None:
     from compliance.cli.demo import demo_cmd
     from compliance.cli.report import report_group
     from compliance.cli.settings import settings_cmd
+    from compliance.cli.sites import sites_group
     from compliance.cli.takedown import takedown_group
 
-    for command in (demo_cmd, crawl_cmd, link_cmd, audit_cmd, report_group, takedown_group, settings_cmd):
+    for command in (demo_cmd, crawl_cmd, link_cmd, audit_cmd, sites_group, report_group, takedown_group,
+                    settings_cmd):
         cli.add_command(command)
 
 

@@ -22,27 +22,30 @@ def check_role(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("--role", required=True, callback=check_role, metavar="publisher|aggregator",
               help="What the site is: a publisher of originals or an aggregator that republishes.")
-@click.option("--name", default=None, help="Name people use for the site in credits (default: its host).")
+@click.option("--name", default=None,
+              help="Name people use for the site in credits (default: its registered name, else its host).")
 @click.option("--alias", "aliases", multiple=True, help="Other names for the site (repeatable): 'BBC News', 'bbc.co.uk'.")
 @click.option("--max-pages", default=200, show_default=True, type=click.IntRange(1), help="Stop after this many pages.")
 @click.option("--depth", default=3, show_default=True, type=click.IntRange(0), help="Follow links this many hops from a start URL.")
 @click.option("--warc-dir", default="warc", show_default=True, help="Folder for the WARC evidence files.")
+@click.option("--update", is_flag=True,
+              help="Allow this crawl to rename a known site or change its role (otherwise refused, saying what "
+                   "would change).")
 @db_option
 @click.pass_context
 def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | None, aliases: tuple[str, ...],
-              max_pages: int, depth: int, warc_dir: str, db: str | None) -> None:
+              max_pages: int, depth: int, warc_dir: str, update: bool, db: str | None) -> None:
     """Crawl one site from its start URLs and record where every article and image came from.
 
     Pages, images, redirects and HTTP evidence (WARC) are stored in the database; run it once
     per site, then `provenance link` and `provenance audit`.
     """
-    from urllib.parse import urlsplit
-
     from crawler.runner import CrawlTarget, run_crawl
 
-    site_name = (name or urlsplit(urls[0]).hostname or urls[0]).strip()
-    target = CrawlTarget(SiteSpec(name=site_name, role=role, aliases=list(aliases)), list(urls))
-    result = run_crawl([target], db=db_url(ctx, db), warc_dir=warc_dir, max_pages=max_pages, depth=depth)
+    target = CrawlTarget(SiteSpec(name=(name or "").strip(), role=role, aliases=list(aliases)), list(urls))
+    result = run_crawl([target], db=db_url(ctx, db), warc_dir=warc_dir, max_pages=max_pages, depth=depth,
+                       update=update)
+    site_name = target.site.name
     c = result.counts
     echo(f"crawl run {result.run_id}: {c['pages']} pages, {c['images']} images, "
                f"{c['errors']} failed fetches in {result.seconds:.1f} s ({site_name}, {role})")

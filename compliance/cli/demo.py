@@ -62,13 +62,14 @@ def run_demo(out: Path, db: str | None = None) -> DemoResult:
     engine.dispose()
     with SiteServers(DEMO_SITES, ports=ports) as servers:
         targets = [
-            CrawlTarget(SiteSpec(name=s.name, role=s.role, origins=[servers.urls[s.key]], aliases=list(s.aliases)),
-                        [servers.urls[s.key] + "/"])
+            CrawlTarget(SiteSpec(name=s.name, role=s.role, origins=[servers.urls[s.key]], aliases=list(s.aliases),
+                                 operated=s.operated), [servers.urls[s.key] + "/"])
             for s in DEMO_SITES
         ]
         timings["serve"] = time.perf_counter() - t0
         t = time.perf_counter()
-        crawl = run_crawl(targets, db=db, warc_dir=str(out / "warc"), max_pages=100, depth=3)
+        # update: a port that could not be reused may be one another demo site had before; it moves with its site
+        crawl = run_crawl(targets, db=db, warc_dir=str(out / "warc"), max_pages=100, depth=3, update=True)
         timings["crawl"] = time.perf_counter() - t
         urls = dict(servers.urls)
     engine = open_db(db)

@@ -12,6 +12,8 @@ from compliance.cli.common import UserFacingError, db_option, db_url, echo, echo
 from compliance.errors import ComplianceError
 
 ACTOR_HELP = "Who is acting (recorded in every event; default: the login name)."
+PROFILE_HELP = ("Also read notices with a named profile of a published notice archive (github); the operator's own "
+                "sites come from `provenance sites`.")
 
 
 def _actor(actor: str | None) -> str:
@@ -42,15 +44,17 @@ def takedown_group() -> None:
 @click.option("--warc-dir", default="warc", show_default=True, help="Folder for WARC evidence of intake captures.")
 @click.option("--letters-dir", default="letters", show_default=True, help="Folder for the letters written.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON only.")
+@click.option("--profile", default=None, metavar="NAME", help=PROFILE_HELP)
 @db_option
 @click.pass_context
 def ingest_cmd(ctx: click.Context, files: tuple[Path, ...], actor: str | None, capture: bool, warc_dir: str,
-               letters_dir: str, as_json: bool, db: str | None) -> None:
+               letters_dir: str, as_json: bool, profile: str | None, db: str | None) -> None:
     """Ingest notices (.eml, .txt/.md letters, web-form dumps, JSON, CSV): one ticket per notice.
 
     Each notice is checked against the law's elements (DMCA 512(c)(3), 512(g)(3), DSA Art. 16(2));
     complete ones are matched against the crawled corpus to find every copy, listed or not.
-    Re-ingesting the same notice does not create a second ticket.
+    Notices are read against the operator's own sites (`provenance sites add ... --operated`):
+    URLs there are the material to act on. Re-ingesting the same notice does not create a second ticket.
     """
     from compliance.cli.letters import letters_folder
     from compliance.settings import policy
@@ -59,11 +63,12 @@ def ingest_cmd(ctx: click.Context, files: tuple[Path, ...], actor: str | None, c
     engine = open_engine(ctx, db)
     who, now, pol = _actor(actor), _now(), policy()
     folder = letters_folder(Path(letters_dir))
+    service = _service(engine, profile)
     results: list[IngestResult] = []
     failures: list[str] = []
     for path in files:
         try:  # each file is its own unit of work: its tickets and their letters, or nothing
-            results.extend(_ingest_file(engine, path, now, who, pol, folder))
+            results.extend(_ingest_file(engine, path, now, who, pol, folder, service))
         except ComplianceError as exc:
             failures.append(exc.one_line())
     if capture:
@@ -82,18 +87,29 @@ def ingest_cmd(ctx: click.Context, files: tuple[Path, ...], actor: str | None, c
         raise UserFacingError(failures[-1])
 
 
-def _ingest_file(engine: Any, path: Path, now: Any, actor: str, pol: dict[str, float], folder: Path) -> list[Any]:
+def _service(engine: Any, profile: str | None) -> Any:
+    """The service notices are read against: the operator's own sites, plus a named profile if one is chosen."""
+    from compliance.db import session_scope
+    from compliance.takedown.addressee import operator_service
+
+    with session_scope(engine) as session:
+        return operator_service(session, profile)
+
+
+def _ingest_file(engine: Any, path: Path, now: Any, actor: str, pol: dict[str, float], folder: Path,
+                 service: Any) -> list[Any]:
     """One notice file: parse, ticket each notice, write the acknowledgement (and cure request) letters."""
     from compliance.cli.letters import add_letters, unit_of_work
     from compliance.takedown.clock import cure_deadline, default_calendar
     from compliance.takedown.notices.intake import parse_file
     from compliance.takedown.workflow import ingest_notice
 
-    notices = parse_file(path)
+    notices = parse_file(path, service)
     results = []
     with unit_of_work(engine) as (session, outbox):
         for notice in notices:
-            r = ingest_notice(session, notice, now, actor, pol, cure_due=cure_deadline(now, default_calendar()))
+            r = ingest_notice(session, notice, now, actor, pol, cure_due=cure_deadline(now, default_calendar()),
+                              service=service)
             results.append(r)
             if r.created and r.kind == "notice":
                 # 17 U.S.C. 512(c)(3)(B)(ii): a cure request only where work, material and contact were given
@@ -242,10 +258,11 @@ def _removal_csv(rows: list[dict[str, Any]]) -> str:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--letters-dir", default="letters", show_default=True, help="Folder for the letters written.")
 @click.option("--actor", default=None, help=ACTOR_HELP)
+@click.option("--profile", default=None, metavar="NAME", help=PROFILE_HELP)
 @db_option
 @click.pass_context
 def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str, actor: str | None,
-                db: str | None) -> None:
+                profile: str | None, db: str | None) -> None:
     """Attach a counter-notice to an actioned ticket; a complete one starts the put-back window.
 
     The content may be put back no earlier than 10 and no later than 14 business days after
@@ -256,15 +273,17 @@ def counter_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str
     from compliance.takedown.notices.intake import parse_file
     from compliance.takedown.putback import counter
 
-    notices = parse_file(file)
+    engine = open_engine(ctx, db)
+    service = _service(engine, profile)
+    notices = parse_file(file, service)
     if len(notices) != 1:
         raise UserFacingError(f"{file} holds {len(notices)} notices; a counter-notice file must hold one.")
-    engine = open_engine(ctx, db)
     folder = letters_folder(Path(letters_dir))
     now = _now()
     letters: list[Path] = []
     with unit_of_work(engine) as (session, outbox):
-        result = counter(session, ticket_id, notices[0], now, _actor(actor), putback_window(now, default_calendar()))
+        result = counter(session, ticket_id, notices[0], now, _actor(actor), putback_window(now, default_calendar()),
+                         service)
         if result.complete:
             letters = add_letters(session, outbox, ticket_id, ["counter_forwarded"], folder, now)
     if not result.complete:  # recorded (committed above), then reported

@@ -35,6 +35,7 @@ class DemoSite:
     role: str
     aliases: tuple[str, ...]
     dirname: str
+    operated: bool = False  # the demo's operator runs the aggregator: notices about it are about its own pages
 
 
 DEMO_SITES: tuple[DemoSite, ...] = (
@@ -58,6 +59,7 @@ DEMO_SITES: tuple[DemoSite, ...] = (
         role="aggregator",
         aliases=("Daily Digest",),
         dirname="digest",
+        operated=True,
     ),
 )
 

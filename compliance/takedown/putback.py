@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from compliance.errors import InputError
 from compliance.models import Ticket
 from compliance.takedown.notices.model import ParsedNotice
+from compliance.takedown.notices.service import NO_SERVICE, Service
 from compliance.takedown.workflow import completeness_dict, completeness_text, copy_item, get_ticket, new_ticket
 from compliance.takedown.tickets import check_transition, record, transition
 
@@ -27,13 +28,13 @@ class CounterResult:
 
 
 def counter(session: Session, ticket_id: int, notice: ParsedNotice, now: datetime, actor: str,
-            window: tuple[date, date]) -> CounterResult:
+            window: tuple[date, date], service: Service = NO_SERVICE) -> CounterResult:
     """Record a counter-notice against an actioned ticket; a complete one starts the 10-14 business-day window."""
     from compliance.takedown.notices.completeness import check_notice
 
     ticket = get_ticket(session, ticket_id)
     check_transition(ticket.id, ticket.status, "countered", "counter")
-    result = check_notice(completeness_text(notice), "counter_notice", notice.regime)
+    result = check_notice(completeness_text(notice), "counter_notice", notice.regime, service)
     child = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
     if child is None:
         child = new_ticket(session, notice, now, actor, kind="counter_notice", parent_id=ticket.id,

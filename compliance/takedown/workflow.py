@@ -15,6 +15,7 @@ from compliance.errors import InputError
 from compliance.models import Capture, Document, Image, Ticket, TicketCopy, TicketEvent
 from compliance.takedown.copies import find_copies
 from compliance.takedown.notices.model import Completeness, ParsedNotice
+from compliance.takedown.notices.service import NO_SERVICE, Service
 from compliance.takedown.tickets import event_data, record, transition
 from compliance.urls import normalise_or_keep
 
@@ -90,7 +91,7 @@ def new_ticket(session: Session, notice: ParsedNotice, now: datetime, actor: str
 
 
 def ingest_notice(session: Session, notice: ParsedNotice, now: datetime, actor: str, pol: dict[str, float],
-                  cure_due: date | None = None) -> IngestResult:
+                  cure_due: date | None = None, service: Service = NO_SERVICE) -> IngestResult:
     """One notice → one ticket (idempotent on the notice's content hash), checked and matched in one unit of work."""
     from compliance.takedown.notices.completeness import check_notice
 
@@ -102,7 +103,7 @@ def ingest_notice(session: Session, notice: ParsedNotice, now: datetime, actor: 
         transition(session, ticket, "closed", now, actor, "recorded",
                    f"a {notice.kind.replace('_', ' ')} is recorded; it asks for no removal")
         return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status)
-    result = check_notice(completeness_text(notice), notice.kind, notice.regime)
+    result = check_notice(completeness_text(notice), notice.kind, notice.regime, service)
     ticket.completeness = completeness_dict(result)
     if notice.kind == "counter_notice":
         record(session, ticket, now, actor, "counter_notice_received",

@@ -56,6 +56,7 @@ from compliance.takedown.notices.model import (
     ElementCheck,
 )
 from compliance.takedown.notices.patterns import MATERIAL_PHRASES, MATERIAL_Q, RED, WORK, WORK_Q
+from compliance.takedown.notices.service import NO_SERVICE, Service, own_contact_pattern, strip_own_emails
 from compliance.takedown.notices.spans import (
     Finder,
     Span,
@@ -71,12 +72,6 @@ EVIDENCE_MAX = 200
 _I = re.IGNORECASE
 _RED = re.compile(RED, _I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", _I)
-# The service's own hosts and pages (the dev corpus was sent to GitHub): links to them locate material on the service.
-SERVICE_HOST = re.compile(r"(?:^|\.|//)(?:github\.com|githubusercontent\.com|github\.io)(?:[/:]|$)", _I)
-_META_URL = re.compile(r"help\.github\.com|docs\.github\.com|github\.com/github/dmca|github\.com/articles"
-                       r"|github\.com/site/|/terms-of-service", _I)
-# The addressee's own address and mailbox are not the complaining party's contact details.
-_SERVICE_CONTACT = re.compile(r"copyright@github\.com|Colin\s+P\.?\s+Kelly|San\s+Francisco,\s*CA\.?\s+94107", _I)
 
 
 _CLOSING = re.compile(r"^\W*(?:(?:very\s+)?(?:truly|sincerely|faithfully|respectfully)(?:\s+yours)?|yours\s+(?:truly|"
@@ -132,9 +127,12 @@ def _closing_block(det: str) -> list[Span]:
     return body + (red if len(red) >= 2 else [])
 
 
-def _contact(det: str) -> list[Span]:
-    """512(c)(3)(A)(iv), 512(g)(3)(D): an address, telephone number or e-mail, as a value or a redacted field."""
-    clean = blank_lines_with(det, _SERVICE_CONTACT)
+def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
+    """512(c)(3)(A)(iv), 512(g)(3)(D): an address, telephone number or e-mail, as a value or a redacted field.
+
+    Lines quoting the service's own address or mailbox (the addressee's, not the sender's) are left out."""
+    own = own_contact_pattern(service)
+    clean = blank_lines_with(det, own) if own is not None else det
     val = rf"(?:{RED}|\+?\(?\d[\d\s().-]{{6,}}\d|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.\w+)"
     spans = sentence_finder(
         r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", r"(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.(?:com|org|net)\b",
@@ -155,18 +153,21 @@ def _contact(det: str) -> list[Span]:
 
 
 
-def _material(det: str, text: str = "") -> list[Span]:
-    """512(c)(3)(A)(iii), 512(g)(3)(B): the material's location (service links, a form answer, a named repository,
-    or any link the notice itself names as the infringing copy: a site hosted on the service under its own domain)."""
-    links = [m.span() for m in _URL.finditer(det) if SERVICE_HOST.search(m.group()) and not _META_URL.search(m.group())]
-    return sorted(set(links + list(_named_copies(text)) + form_answers(MATERIAL_Q)(det) + sentence_finder(*MATERIAL_PHRASES)(det)))
+def _material(det: str, text: str = "", service: Service = NO_SERVICE) -> list[Span]:
+    """512(c)(3)(A)(iii), 512(g)(3)(B): the material's location (links to the service's own sites, a form answer, a
+    named repository, or any link the notice itself names as the infringing copy). Locations on the service come
+    first, so the evidence quotes where the material is, not the claimant's original."""
+    located = [m.span() for m in _URL.finditer(det) if service.on_service(m.group())]
+    located = sorted(set(located + list(_named_copies(text, service))))
+    described = sorted(set(form_answers(MATERIAL_Q)(det) + sentence_finder(*MATERIAL_PHRASES)(det)) - set(located))
+    return located + described
 
 
 @lru_cache(maxsize=64)
-def _named_copies(text: str) -> tuple[Span, ...]:
+def _named_copies(text: str, service: Service = NO_SERVICE) -> tuple[Span, ...]:
     """Spans of the links intake classifies as infringing (its cue rules: "infringing URL:", a takedown list)."""
     spans: list[Span] = []
-    for item in classify_urls(text) if text else []:
+    for item in classify_urls(text, service=service) if text else []:
         at = text.find(item.as_written) if item.role == "infringing" and not item.redacted else -1
         if at >= 0:
             spans.append((at, at + len(item.as_written)))
@@ -188,10 +189,11 @@ _accuracy = sentence_finder(r"perjury", r"(?:swear|certify|declare|state)\w*[^.]
                    r"\baccurate\b[^.]{0,200}?authori[sz]ed\s+to\s+act", r"authori[sz]ed\s+to\s+act[^.]{0,200}?accurate")
 
 
-def _dmca_finders() -> dict[str, Finder]:
+def _dmca_finders(service: Service = NO_SERVICE) -> dict[str, Finder]:
     """Finders for the six 512(c)(3)(A) elements, in statute order."""
     return {"signature": lambda t: _signature(detection_text(t)), "copyrighted_work": lambda t: _work(detection_text(t)),
-            "infringing_material": lambda t: _material(detection_text(t), t), "contact_info": lambda t: _contact(detection_text(t)),
+            "infringing_material": lambda t: _material(detection_text(t), t, service),
+            "contact_info": lambda t: _contact(detection_text(t), service),
             "good_faith": lambda t: _good_faith(detection_text(t, True)),
             "accuracy_under_perjury": lambda t: _accuracy(detection_text(t, True))}
 
@@ -204,13 +206,13 @@ def _mistake(det: str) -> list[Span]:
     return sorted(set(out + [p for p in perjury if any(p[0] < s[1] + 300 and s[0] < p[1] + 300 for s in out)]))
 
 
-def _counter_finders() -> dict[str, Finder]:
+def _counter_finders(service: Service = NO_SERVICE) -> dict[str, Finder]:
     """Finders for the 512(g)(3)(A)-(D) elements."""
     juris = r"consent\w*\s+to\s+(?:the\s+)?jurisdiction|submit\w*\s+to\s+the\s+jurisdiction"
     serve = r"accept\w*\s+(?:the\s+)?service\s+of\s+process|consent\w*\s+to\s+service|accept\w*\s+service\b"
-    return {"signature": lambda t: _signature(detection_text(t)), "material_identified": lambda t: _material(detection_text(t), t),
+    return {"signature": lambda t: _signature(detection_text(t)), "material_identified": lambda t: _material(detection_text(t), t, service),
             "mistake_statement_under_perjury": lambda t: _mistake(detection_text(t, True)),
-            "subscriber_contact": lambda t: _contact(detection_text(t)),
+            "subscriber_contact": lambda t: _contact(detection_text(t), service),
             "consent_to_jurisdiction": lambda t: _clauses(detection_text(t, True), juris, serve),
             "accept_service_of_process": lambda t: _clauses(detection_text(t, True), serve, juris)}
 
@@ -228,7 +230,7 @@ def _clauses(det: str, pattern: str, other: str) -> list[Span]:
 _CSAM = re.compile(r"child sexual abuse|\bcsam\b|child pornography|2011/93/EU|sexual exploitation of children", _I)
 
 
-def _dsa_identity(det: str) -> list[Span]:
+def _dsa_identity(det: str, service: Service = NO_SERVICE) -> list[Span]:
     """Art. 16(2)(c): the notifier's name and e-mail address (both), redacted or not."""
     email = sentence_finder(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", rf"\be-?mail(?:\s+address)?\s*[:：]\s*{RED}")(det)
     name = sentence_finder(rf"\bname\s*[:：]\s*(?:{RED}|\w+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
@@ -236,7 +238,7 @@ def _dsa_identity(det: str) -> list[Span]:
     return sorted(set(email + name)) if email and name else []
 
 
-def _dsa_finders() -> dict[str, Finder]:
+def _dsa_finders(service: Service = NO_SERVICE) -> dict[str, Finder]:
     """Finders for Art. 16(2)(a)-(d)."""
     why = sentence_finder(r"(?:illegal|unlawful|infring\w*|violat\w*|defamat\w*|counterfeit\w*|hate speech|incit\w*)[^.]{0,200}?"
                  r"(?:because|since|as it|under|contrary to|article|section|§|act\b|law\b|code\b)",
@@ -245,14 +247,15 @@ def _dsa_finders() -> dict[str, Finder]:
     urls: Finder = lambda t: [m.span() for m in _URL.finditer(detection_text(t))]
     bona = sentence_finder(r"(?:bona\s+fide|good\s+faith)[^.]{0,250}?(?:accurate|complete|true)")
     return {"dsa_explanation": lambda t: why(detection_text(t, True)), "dsa_exact_location": urls,
-            "dsa_notifier_identity": lambda t: _dsa_identity(detection_text(t)),
+            "dsa_notifier_identity": lambda t: _dsa_identity(strip_own_emails(detection_text(t), service), service),
             "dsa_bona_fide_statement": lambda t: bona(detection_text(t, True))}
 
 
-def element_spans(text: str, kind: str, regime: str, element: str) -> list[Span]:
+def element_spans(text: str, kind: str, regime: str, element: str, service: Service = NO_SERVICE) -> list[Span]:
     """Every span of `text` that the checker takes as evidence of `element` (used by ablation tests)."""
     counter = kind.replace("-", "_") == "counter_notice"
-    found = _counter_finders() if counter else _dsa_finders() if regime == "dsa" else _dmca_finders()
+    found = (_counter_finders(service) if counter else _dsa_finders(service) if regime == "dsa"
+             else _dmca_finders(service))
     return found[element](text)
 
 
@@ -281,20 +284,20 @@ def _result(status: str | None, elements: dict[str, ElementCheck], order: Iterab
     return Completeness(status or ("deficient" if missing else "complete"), elements, missing)
 
 
-def check_dmca(text: str) -> Completeness:
+def check_dmca(text: str, service: Service = NO_SERVICE) -> Completeness:
     """17 U.S.C. 512(c)(3)(A)(i)-(vi), with the (B)(ii) cure path."""
-    elements = _check(text, DMCA_ELEMENTS, _dmca_finders())
+    elements = _check(text, DMCA_ELEMENTS, _dmca_finders(service))
     return _result(dmca_status(elements), elements, DMCA_ELEMENTS)
 
 
-def check_counter_notice(text: str) -> Completeness:
+def check_counter_notice(text: str, service: Service = NO_SERVICE) -> Completeness:
     """17 U.S.C. 512(g)(3)(A)-(D); no cure provision, so anything missing is deficient."""
-    return _result(None, _check(text, COUNTER_ELEMENTS, _counter_finders()), COUNTER_ELEMENTS)
+    return _result(None, _check(text, COUNTER_ELEMENTS, _counter_finders(service)), COUNTER_ELEMENTS)
 
 
-def check_dsa(text: str) -> Completeness:
+def check_dsa(text: str, service: Service = NO_SERVICE) -> Completeness:
     """DSA Art. 16(2)(a)-(d); the (c) identity is not required for child sexual abuse offences."""
-    elements = _check(text, DSA_ELEMENTS, _dsa_finders())
+    elements = _check(text, DSA_ELEMENTS, _dsa_finders(service))
     csam = _CSAM.search(text)
     if not elements["dsa_notifier_identity"].present and csam:
         # DSA Art. 16(2)(c): "except in the case of information considered to involve one of the offences referred to
@@ -303,9 +306,12 @@ def check_dsa(text: str) -> Completeness:
     return _result(None, elements, DSA_ELEMENTS)
 
 
-def check_notice(text: str, kind: str, regime: str) -> Completeness:
-    """Dispatch on kind and regime; retractions, reversals and other messages carry no statutory elements."""
+def check_notice(text: str, kind: str, regime: str, service: Service = NO_SERVICE) -> Completeness:
+    """Dispatch on kind and regime, read relative to the `service` addressed; retractions, reversals and other
+    messages carry no statutory elements."""
     kind = kind.replace("-", "_")
     if kind == "counter_notice":
-        return check_counter_notice(text)
-    return check_dsa(text) if regime == "dsa" else check_dmca(text) if kind == "notice" else Completeness("complete")
+        return check_counter_notice(text, service)
+    if regime == "dsa":
+        return check_dsa(text, service)
+    return check_dmca(text, service) if kind == "notice" else Completeness("complete")

@@ -12,6 +12,7 @@ from compliance.takedown.notices.mail import html_to_text, looks_like_email, par
 from compliance.takedown.notices.model import ParsedNotice
 from compliance.takedown.notices.records import HINT as _HINT
 from compliance.takedown.notices.records import parse_csv, parse_json
+from compliance.takedown.notices.service import NO_SERVICE, Service
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ _EMAIL_SUFFIXES = {".eml", ".msg", ".mbox", ".email"}
 _FORM_MARK = re.compile(r"\*\*\s*Are you the copyright owner", re.IGNORECASE)
 
 
-def parse_file(path: Path) -> list[ParsedNotice]:
+def parse_file(path: Path, service: Service = NO_SERVICE) -> list[ParsedNotice]:
     """Read one notice file within the size bound and parse it; unusable files raise InputError naming them."""
     try:
         size = path.stat().st_size
@@ -37,11 +38,12 @@ def parse_file(path: Path) -> list[ParsedNotice]:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{path.name} cannot be read ({exc.strerror or exc}).", "Check the path and permissions.")
-    return parse_bytes(data, path.name)
+    return parse_bytes(data, path.name, service)
 
 
-def parse_bytes(data: bytes, name: str) -> list[ParsedNotice]:
-    """Parse in-memory notice bytes; `name` gives the suffix used for dispatch and appears in errors."""
+def parse_bytes(data: bytes, name: str, service: Service = NO_SERVICE) -> list[ParsedNotice]:
+    """Parse in-memory notice bytes; `name` gives the suffix used for dispatch and appears in errors; the notice is
+    read relative to the `service` it was sent to."""
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"{name} is over the {MAX_FILE_BYTES // 1048576} MB limit.",
                          "Split bulk CSV/JSON files, or strip large attachments from the e-mail.")
@@ -53,16 +55,16 @@ def parse_bytes(data: bytes, name: str) -> list[ParsedNotice]:
         if not looks_like_email(data):
             raise InputError(f"{name} is not an RFC 822 e-mail (Outlook .msg binaries are not supported).",
                              "Save the message as .eml (File > Save As) and ingest that.")
-        return [parse_email(data, name)]
+        return [parse_email(data, name, service)]
     text = _decode(data, name)
     if suffix == ".json" or (suffix not in _TEXT_SUFFIXES and suffix != ".csv" and text.lstrip()[:1] in "{["):
-        return parse_json(text, name)
+        return parse_json(text, name, service)
     if suffix == ".csv":
-        return parse_csv(text, name)
+        return parse_csv(text, name, service)
     if suffix not in _TEXT_SUFFIXES and suffix not in ("", ".letter"):
         logger.info("%s: unknown suffix %r, read as a plain-text letter", name, suffix)
     fmt = "form" if _FORM_MARK.search(text) else _TEXT_SUFFIXES.get(suffix, "txt")
-    return [build_notice(name, fmt, text, data, hints={"name": name})]
+    return [build_notice(name, fmt, text, data, hints={"name": name}, service=service)]
 
 
 def _decode(data: bytes, name: str) -> str:

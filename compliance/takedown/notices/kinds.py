@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from compliance.takedown.notices.service import NO_SERVICE, Service
+
 # Each kind's phrases with a weight; the text decides, a file-name or form-field hint only breaks ties.
 _COUNTER = (
     (r"counter[- ]?notice|counter[- ]?notification", 3),
@@ -28,8 +30,8 @@ _RETRACTION = (
 )
 _REVERSAL = (
     (r"\breversal\b|\breversed\b", 3),
-    (r"github (?:has )?reinstated|has been reinstated|we (?:have )?reinstated", 3),
-    (r"(?:github|we) ha(?:s|ve) reconsidered|decided to reject (?:this|these)", 3),
+    (r"has been reinstated|we (?:have )?reinstated", 3),
+    (r"we ha(?:s|ve) reconsidered|decided to reject (?:this|these)", 3),
     (r"(?:notice|takedown) (?:was|has been) (?:reversed|processed in error)", 3),
 )
 _HINTS = (
@@ -40,13 +42,6 @@ _HINTS = (
 )
 _DSA = re.compile(r"(?i)digital services act|\bDSA\b|regulation \(eu\) 2022/2065|2022/2065|article 16\b|art\.? 16\b")
 _DMCA = re.compile(r"(?i)\bDMCA\b|digital millennium|512\s*\(\s*[cg]\s*\)|17\s*U\.?\s*S\.?\s*C|section 512\b")
-# The platform's own processing notes (github/dmca, from March 2021) are not the sender's words: GitHub heads
-# processed takedowns with "Before disabling any content ... GitHub - contacted the owners ... - provided information
-# on how to submit a DMCA Counter Notice", and adds bracketed "[Note: ... fork network ...]" lines.
-_ANNOTATION = re.compile(
-    r"(?im)^[ \t>]*before disabling any content in relation to this (?:takedown )?notice,?\s+github\b[^\n]*\n"
-    r"(?:[ \t>]*(?:[-*\u2022+][^\n]*)?\n)*"
-    r"|^[ \t>]*\[note:[^\]\n]*(?:\[[^\]\n]*\][^\]\n]*)*\]")
 # 512(c)(3)(A)(v) and (vi): a letter that makes both sworn statements is a DMCA notice even if it never says so.
 _GOOD_FAITH = re.compile(r"(?i)good[- ]faith belief")
 _PERJURY = re.compile(r"(?i)penalty of perjury")
@@ -64,27 +59,36 @@ def hint_kind(name: str) -> str | None:
     return None
 
 
-def strip_annotations(text: str) -> str:
-    """The text without the platform's processing notes (which mention counter notices in every annotated takedown)."""
-    return _ANNOTATION.sub("\n", text)
+def strip_annotations(text: str, service: Service = NO_SERVICE) -> str:
+    """The text without the service's own notes on its published copies (which are not the sender's words)."""
+    for note in service.notes:
+        text = re.sub(note, "\n", text)
+    return text
 
 
-def detect_kind(text: str, hints: Mapping[str, str | None] | None = None) -> str:
+def _reversal_rules(service: Service) -> tuple[tuple[str, int], ...]:
+    """The generic reversal phrases, plus the service reconsidering in its own name ("GitHub has reinstated")."""
+    named = tuple((rf"\b{re.escape(name)} (?:has )?(?:reinstated|reconsidered)", 3) for name in service.names)
+    return _REVERSAL + named
+
+
+def detect_kind(text: str, hints: Mapping[str, str | None] | None = None, service: Service = NO_SERVICE) -> str:
     """Classify by what the letter says; `hints` (`name`, `type`) only decide when the text is undecided."""
     hints = hints or {}
-    text = strip_annotations(text)
+    text = strip_annotations(text, service)
+    reversal = _reversal_rules(service)
     hinted = next((k for k in (hint_kind(hints.get(key) or "") for key in ("type", "name")) if k), None)
     head = text[:20000]
     scores = {
         "counter_notice": _score(head, _COUNTER),
         "retraction": _score(head, _RETRACTION),
-        "reversal": _score(head, _REVERSAL),
+        "reversal": _score(head, reversal),
     }
     # A retraction or reversal quotes the takedown/counter-notice language it withdraws; its own words come first.
     opening = text[:600]
     if _score(opening, _RETRACTION) >= 3 and scores["retraction"] >= scores["counter_notice"] - 3:
         return "retraction"
-    if _score(opening, _REVERSAL) >= 3:
+    if _score(opening, reversal) >= 3:
         return "reversal"
     best = max(scores.values())
     if best >= 3:
@@ -108,9 +112,9 @@ def _looks_like_notice(text: str) -> bool:
     return bool(re.search(r"(?i)infring|take ?down|remov|disable access|copyright|unauthori[sz]ed|pirat", text))
 
 
-def detect_regime(text: str) -> str:
+def detect_regime(text: str, service: Service = NO_SERVICE) -> str:
     """`dsa` when the notice invokes the EU Digital Services Act, `dmca` for the US statute, else `other`."""
-    text = strip_annotations(text)
+    text = strip_annotations(text, service)
     if _DSA.search(text):
         return "dsa"
     if _DMCA.search(text) or (_GOOD_FAITH.search(text) and _PERJURY.search(text)):

@@ -15,6 +15,7 @@ from lxml import etree
 from compliance.dates import parse_lenient
 from compliance.takedown.notices.build import build_notice
 from compliance.takedown.notices.model import ParsedNotice
+from compliance.takedown.notices.service import NO_SERVICE, Service
 
 MAX_ATTACHMENTS = 20
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
@@ -76,7 +77,7 @@ def cap_headers(data: bytes) -> tuple[bytes, list[str]]:
     return capped + body, defects
 
 
-def parse_email(data: bytes, name: str) -> ParsedNotice:
+def parse_email(data: bytes, name: str, service: Service = NO_SERVICE) -> ParsedNotice:
     """An RFC 822 message: plain body preferred, HTML converted, attachments recorded and capped.
 
     Broken mail is read for what it holds: a wrong or unknown charset is decoded as UTF-8 or Windows-1252, an
@@ -135,7 +136,8 @@ def parse_email(data: bytes, name: str) -> ParsedNotice:
         defects.append(f"unparseable or implausible Date header: {date_header[:80]}")
     subject = str(msg.get("Subject") or "") or None
     notice = build_notice(name, "eml", text, data, hints={"name": name, "type": subject}, sender=sender,
-                          subject=subject, received_at=received, fields={"sender_name": _display_name(msg, "From")})
+                          subject=subject, received_at=received, fields={"sender_name": _display_name(msg, "From")},
+                          service=service)
     notice.defects = defects + notice.defects
     notice.attachments = attachments
     notice.message = message_ids(msg)

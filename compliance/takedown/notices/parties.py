@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from compliance.takedown.notices.service import NO_SERVICE, Service, own_contact_pattern, strip_own_emails
+
 _REDACTED = re.compile(r"(?i)^\[(?:private|redacted|invalid)\]$")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?i:\[private\])")
 _AGENTS = re.compile(
@@ -16,8 +18,8 @@ _ON_BEHALF = re.compile(
     r"(?i:on behalf of|acting for|agent (?:for|of)|represent(?:s|ing)?|authori[sz]ed to act (?:on behalf of|for))"
     r"\s+(?i:our client,?\s+)?(?:the\s+|The\s+)?([A-Z][\w&.,'’ -]{1,80}?)(?=\s*(?:\(|,|\.|;| in | and | to | with |$))",
     re.MULTILINE)
-# The recipient's own published address (GitHub's, in letters to GitHub) is not the sender's contact information.
-_RECIPIENT_ADDRESS = re.compile(r"(?i)colin p\.? kelly|\b94107\b|^\s*(?:attn|attention)\b|github,? inc")
+# A line addressed to someone ("Attn: ...") names the recipient; the service's own address is never the sender's.
+_RECIPIENT_LINE = re.compile(r"(?i)^\s*(?:attn|attention)\b")
 _HOLDER_LINE = re.compile(r"(?im)^[ \t]*(?:rights? holder|copyright (?:owner|holder)(?: name)?|on behalf of)\s*:\s*(\S.{1,80}?)\s*$")
 _FIRM = re.compile(r"(?im)^[ \t]*([A-Z][\w&.,' -]{1,60}(?:LLP|LLC|P\.C\.|PLLC|Law (?:Group|Firm|Offices?)|Attorneys"
                    r"|Rechtsanw\w+))\s*$")
@@ -45,9 +47,11 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def extract_parties(text: str, sender: str | None = None,
-                    fields: Mapping[str, str | None] | None = None) -> dict[str, str | None]:
-    """complainant, agent, principal, contact, email: structured fields win, the letter's words fill the gaps."""
+def extract_parties(text: str, sender: str | None = None, fields: Mapping[str, str | None] | None = None,
+                    service: Service = NO_SERVICE) -> dict[str, str | None]:
+    """complainant, agent, principal, contact, email: structured fields win, the letter's words fill the gaps.
+
+    Read relative to the `service` addressed: its own names, mailboxes and address are the recipient's."""
     fields = fields or {}
     agent = _clean(fields.get("agent"))
     principal = _clean(fields.get("principal_name") or fields.get("principal"))
@@ -71,15 +75,20 @@ def extract_parties(text: str, sender: str | None = None,
             principal = _form_owner(owner.group(1))
     if complainant is None:
         complainant = agent or principal
-        if complainant is None:
-            org = _ORG.search(text)
-            complainant = _clean(org.group(1)) if org else None
+        if complainant is None:  # an organisation's name on a line of its own, unless it is the addressee's
+            own = own_contact_pattern(service)
+            names = [n.casefold() for n in service.names]
+            for org in _ORG.finditer(text):
+                name = _clean(org.group(1))
+                if name and not (own and own.search(org.group(0))) and not any(n in name.casefold() for n in names):
+                    complainant = name
+                    break
     email = _clean(fields.get("email")) or _clean(sender)
     if email is None:
-        found = _EMAIL.findall(_strip_platform_addresses(text))
+        found = _EMAIL.findall(strip_own_emails(text, service))
         email = found[0] if found else None
     return {"complainant": complainant, "agent": agent,
-            "principal": principal, "contact": _contact(text), "email": email}
+            "principal": principal, "contact": _contact(text, service), "email": email}
 
 
 def _form_owner(answer: str) -> str | None:
@@ -89,16 +98,12 @@ def _form_owner(answer: str) -> str | None:
     return _clean(match.group(1)) if match else None
 
 
-def _strip_platform_addresses(text: str) -> str:
-    """The recipient's own addresses (copyright@github.com) say nothing about the sender."""
-    return re.sub(r"(?i)(?<![\w.+-])[\w.+-]+@(?:github\.com|support\.github\.com)", " ", text)
-
-
-def _contact(text: str) -> str | None:
+def _contact(text: str, service: Service) -> str | None:
     """Address and phone lines, joined: enough to tell whether 512(c)(3)(A)(iv) contact information is there."""
     lines: list[str] = []
+    own = own_contact_pattern(service)
     for line in text.splitlines():
-        if _URL.search(line) or len(line) > 120 or _RECIPIENT_ADDRESS.search(line):
+        if _URL.search(line) or len(line) > 120 or _RECIPIENT_LINE.match(line) or (own and own.search(line)):
             continue
         if _CONTACT_LINE.match(line):
             cleaned = _clean(line)

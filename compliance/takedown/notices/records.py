@@ -13,6 +13,7 @@ from compliance.dates import parse_lenient
 from compliance.errors import InputError
 from compliance.takedown.notices.build import build_notice, dedupe_urls, structured_url
 from compliance.takedown.notices.model import ParsedNotice
+from compliance.takedown.notices.service import NO_SERVICE, Service
 from compliance.takedown.notices.urls import REDACTION, written_key
 
 MAX_RECORDS = 10_000
@@ -27,7 +28,7 @@ def _canonical(record: Any) -> bytes:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def parse_json(text: str, name: str) -> list[ParsedNotice]:
+def parse_json(text: str, name: str, service: Service = NO_SERVICE) -> list[ParsedNotice]:
     """One notice object, a list of them, or Lumen's `{"notice": {...}}` / `{"notices": [...]}` wrappers."""
     try:
         data = json.loads(text)
@@ -50,11 +51,11 @@ def parse_json(text: str, name: str) -> list[ParsedNotice]:
             item = item["notice"]
         if not isinstance(item, dict):
             raise InputError(f"{name}: item {index + 1} is a {type(item).__name__}, not a notice object.", HINT)
-        out.append(_from_record(name, "json", item, index))
+        out.append(_from_record(name, "json", item, index, service))
     return out
 
 
-def parse_csv(text: str, name: str) -> list[ParsedNotice]:
+def parse_csv(text: str, name: str, service: Service = NO_SERVICE) -> list[ParsedNotice]:
     """Bulk notices, one per row, under Lumen-like column names; a ragged or badly quoted row is named."""
     csv.field_size_limit(MAX_CELL_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -78,7 +79,7 @@ def parse_csv(text: str, name: str) -> list[ParsedNotice]:
                                  f"the header has {len(columns)}.", "Quote cells that contain commas or newlines.")
             if len(out) >= MAX_RECORDS:
                 raise InputError(f"{name} holds over {MAX_RECORDS} rows.", "Split the file.")
-            out.append(_from_record(name, "csv", dict(zip(columns, row)), len(out)))
+            out.append(_from_record(name, "csv", dict(zip(columns, row)), len(out), service))
     except csv.Error as exc:
         raise InputError(f"{name}: malformed CSV at line {reader.line_num} ({exc}).",
                          "Check the quoting on that line.") from None
@@ -104,7 +105,8 @@ def _url_values(value: Any) -> list[str]:
     return [url for item in value for url in _url_values(item)] if isinstance(value, list) else []
 
 
-def _from_record(name: str, fmt: str, record: Mapping[str, Any], index: int) -> ParsedNotice:
+def _from_record(name: str, fmt: str, record: Mapping[str, Any], index: int,
+                 service: Service = NO_SERVICE) -> ParsedNotice:
     """One JSON object or CSV row: structured URL fields are authoritative, the body adds what they lack."""
     works_field = record.get("works")
     infringing = _url_values(record.get("infringing_urls") or record.get("urls") or record.get("url"))
@@ -131,8 +133,8 @@ def _from_record(name: str, fmt: str, record: Mapping[str, Any], index: int) -> 
     notice = build_notice(name, fmt, text, _canonical(record), hints=hints, sender=_field(record, "email", "sender_email"),
                     subject=title, received_at=received, record_index=index,
                     fields={k: _field(record, k) for k in ("sender_name", "principal_name", "recipient_name",
-                                                           "email", "agent")})
-    structured = ([structured_url(u, "infringing") for u in infringing] + [structured_url(u, "original_work") for u in originals])
+                                                           "email", "agent")}, service=service)
+    structured = ([structured_url(u, "infringing", service) for u in infringing] + [structured_url(u, "original_work", service) for u in originals])
     if structured:
         keys = {(u.role, written_key(u.as_written) or u.as_written) for u in structured}
         extra = [u for u in notice.urls if (u.role, written_key(u.as_written) or u.as_written) not in keys

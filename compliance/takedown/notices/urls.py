@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 
 from compliance.takedown.notices.model import NoticeURL
+from compliance.takedown.notices.service import NO_SERVICE, Service
 from compliance.urls import host_key, match_key, normalise
 
 # Redaction tokens GitHub and Lumen put where private data or unactioned URLs were.
@@ -148,11 +149,11 @@ def written_key(url: str) -> str | None:
 
 # --- roles --------------------------------------------------------------------------------------------------------
 
-# Hosts and paths that are references (the law, the platform's own pages, databases of notices), never targets.
+# Hosts and paths that are references (the law, licences, databases of notices), never targets; the service's own
+# help and policy pages are references too (`Service.reference_paths`).
 _REFERENCE = re.compile(
     r"(?i)^(?:https?://)?(?:www\.)?(?:dmca\.copyright\.gov|copyright\.gov|lumendatabase\.org|chillingeffects\.org"
-    r"|help\.github\.com|docs\.github\.com|guides\.github\.com|github\.com/(?:contact|site|github/dmca|security"
-    r"|about|pricing)\b|law\.cornell\.edu|eur-lex\.europa\.eu|opensource\.org|creativecommons\.org"
+    r"|law\.cornell\.edu|eur-lex\.europa\.eu|opensource\.org|creativecommons\.org"
     r"|(?:www\.)?gnu\.org/licenses|choosealicense\.com)")
 # GitHub's web-form questions (with or without Markdown emphasis) decide the role of the answer under them.
 _FORM_QUESTIONS = (
@@ -223,19 +224,16 @@ def _form_role(line: str) -> str | None:
     return None
 
 
-def _host_base(url: str) -> str:
-    key = written_key(url) or ""
-    return ".".join(key.split("/", 1)[0].split(".")[-2:])
+# A service's own subdomains; any other `<name>.<service host>` (`name.github.io`) is a user's hosted site.
+_SERVICE_LABELS = frozenset({"www", "m", "gist", "api", "raw", "help", "docs", "support", "status", "pages", "blog"})
+# Code hosts, where `host/<name>` is an account page: who, never the material itself.
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
 
 
-# A platform's own service subdomains; any other `<name>.<platform>` (`name.github.io`) is a user's hosted site.
-_SERVICE_LABELS = frozenset({"www", "gist", "api", "raw", "help", "docs", "support", "status", "pages", "blog"})
-
-
-def _is_root_or_profile(url: str, platforms: set[str]) -> bool:
+def _is_root_or_profile(url: str, service: Service) -> bool:
     """A site's home page, or an account page on a code host: who or where, never the material itself.
 
-    The root of a user site hosted on the platform (`https://name.github.io/`) is the hosted material, not a home page.
+    The root of a user site hosted on the service (`https://name.github.io/`) is the hosted material, not a home page.
     """
     if is_redacted(url):
         return False
@@ -243,21 +241,20 @@ def _is_root_or_profile(url: str, platforms: set[str]) -> bool:
     parts = [p for p in key.split("?", 1)[0].split("/")[1:] if p]
     host = key.split("/", 1)[0]
     if not parts:
-        base = _host_base(url)
-        labels = host.removesuffix("." + base).split(".") if host.endswith("." + base) else []
-        return not (base in platforms and len(labels) == 1 and labels[0] not in _SERVICE_LABELS)
-    return host in ("github.com", "gitlab.com", "bitbucket.org") and len(parts) == 1 and _host_base(url) in platforms
+        under = next((h for h in service.hosts if host.endswith("." + h)), None)
+        labels = host.removesuffix("." + under).split(".") if under else []
+        return not (len(labels) == 1 and labels[0] not in _SERVICE_LABELS)
+    return host in _CODE_HOSTS and len(parts) == 1 and service.on_service(url)
 
 
-def classify_urls(text: str, urls: Sequence[str] | None = None, *,
-                  platforms: Iterable[str] = ("github.com", "github.io", "githubusercontent.com")) -> list[NoticeURL]:
+def classify_urls(text: str, urls: Sequence[str] | None = None, *, service: Service = NO_SERVICE) -> list[NoticeURL]:
     """Give each URL a role (what to remove, the claimant's own work, a reference), deduplicated per role in order.
 
-    `platforms` are the hosts the notice was sent to: an unmarked URL there is a target; a URL elsewhere is a
-    target only when its own line (or the line introducing its list) says so.
+    Read relative to the `service` the notice was sent to: an unmarked URL on its sites is a target and never the
+    claimant's original; a URL elsewhere is a target only when its own line (or the line introducing its list)
+    says so.
     """
     wanted = set(urls) if urls is not None else None
-    hosts = set(platforms)
     out: list[NoticeURL] = []
     seen: set[tuple[str, str]] = set()
     section: str | None = None
@@ -297,11 +294,11 @@ def classify_urls(text: str, urls: Sequence[str] | None = None, *,
             pos = at + len(url) if at >= 0 else pos
             if wanted is not None and url not in wanted:
                 continue
-            on_platform = _host_base(url) in hosts
+            on_platform = service.on_service(url)
             # a sentence that runs on from the line above ("copied from the project\nURL") names the URL's role
             runs_on = adjacent and previous.rstrip()[-1:] not in (".", "!", "?", ":", ";", "")
             continued = _cue_role(previous) if runs_on else None
-            role = _role_for(url, before, after, section, context, platform_intro if on_platform else intro, hosts,
+            role = _role_for(url, before, after, section, context, platform_intro if on_platform else intro, service,
                              previous, continued)
             _add(out, seen, NoticeURL(url, normalise_url(url), role, is_redacted(url)))
         adjacent = False
@@ -309,11 +306,21 @@ def classify_urls(text: str, urls: Sequence[str] | None = None, *,
 
 
 def _role_for(url: str, before: str, after: str, section: str | None, context: list[str], intro: str | None,
-              hosts: set[str], previous: str, continued: str | None = None) -> str:
+              service: Service, previous: str, continued: str | None = None) -> str:
+    """One URL's role; on the service's own sites it is never the claimant's original (that is the copy)."""
+    role = _read_role(url, before, after, section, context, intro, service, previous, continued)
+    if role == "original_work" and not service.hosts_originals and service.on_service(url):
+        return "infringing"
+    return role
+
+
+def _read_role(url: str, before: str, after: str, section: str | None, context: list[str], intro: str | None,
+               service: Service, previous: str, continued: str | None = None) -> str:
     """One URL's role: references and images, then its own line, the form question, the lines before, the host."""
-    if _REFERENCE.match(url) or _IMAGE.search(before) or _is_root_or_profile(url, hosts):
+    if (_REFERENCE.match(url) or service.is_reference(url) or _IMAGE.search(before)
+            or _is_root_or_profile(url, service)):
         return "other"
-    on_platform = _host_base(url) in hosts
+    on_platform = service.on_service(url)
     same = _cue_role(before[-160:])
     trailing = _cue_role(after[:60])
     if trailing in ("original_work", "other") and re.match(r"(?i)\W{0,3}(?:\(|owned|belong|is our|whose|profile)",

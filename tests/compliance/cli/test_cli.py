@@ -120,3 +120,21 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path) -> None:
     not_db.write_text("hello, this is not SQLite\n" * 100, encoding="utf-8")
     proc = run_cli("--db", str(not_db), "link", cwd=tmp_path)
     assert_one_clear_error(proc, "cannot open or migrate the database", "not a database")
+
+
+def test_a_recrawl_that_would_change_a_site_says_what_and_asks_for_update(mockserver: dict[str, str],
+                                                                         tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    url = mockserver["northgate"] + "/"
+    proc = run_cli("sites", "add", "Northgate Herald", "--role", "publisher", "--origin", url, "--db", db, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli("crawl", url, "--role", "aggregator", "--depth", "0", "--db", db, cwd=tmp_path)
+    assert_one_clear_error(proc, "change the role of 'Northgate Herald' from publisher to aggregator", "--update")
+    proc = run_cli("crawl", url, "--role", "publisher", "--name", "Northgate", "--depth", "0", "--db", db,
+                   cwd=tmp_path)
+    assert_one_clear_error(proc, "rename site 'Northgate Herald'", "--update")
+    assert count(tmp_path / "s.db", "capture") == 0  # refused before anything was fetched
+    proc = run_cli("crawl", url, "--role", "publisher", "--depth", "0", "--db", db, cwd=tmp_path)
+    assert proc.returncode == 0 and "(Northgate Herald, publisher)" in proc.stdout  # the registered name is used
+    listed = run_cli("sites", "list", "--json", "--db", db, cwd=tmp_path)
+    assert [s["name"] for s in json.loads(listed.stdout)] == ["Northgate Herald"]

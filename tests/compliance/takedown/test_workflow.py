@@ -20,7 +20,8 @@ def test_csv_columns_complete_the_notice() -> None:
     assert check_notice(notice.text, notice.kind, notice.regime).status != "complete"  # the body alone lacks them
     result = check_notice(completeness_text(notice), notice.kind, notice.regime)
     assert result.status == "complete", result.missing
-    assert "[record field]" in (result.elements["infringing_material"].evidence or "")
+    # the evidence quotes where the material is (a listed URL), not a description of it
+    assert result.elements["infringing_material"].evidence == "https://digest.example/a"
 
 
 def test_letters_keep_their_own_text() -> None:

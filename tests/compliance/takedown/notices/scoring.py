@@ -17,6 +17,7 @@ from typing import Any
 from compliance.takedown.notices.completeness import check_notice, dmca_status, element_spans
 from compliance.takedown.notices.intake import parse_bytes
 from compliance.takedown.notices.model import Completeness
+from compliance.takedown.notices.service import NO_SERVICE, Service
 from compliance.takedown.workflow import completeness_text
 from compliance.urls import match_key
 
@@ -120,19 +121,20 @@ def cut(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out + [text[pos:]])
 
 
-def ablate(text: str, kind: str, regime: str, element: str) -> tuple[str, Completeness]:
+def ablate(text: str, kind: str, regime: str, element: str,
+           service: Service = NO_SERVICE) -> tuple[str, Completeness]:
     """Delete every span the checker takes as evidence of `element`, until it finds none (at most five rounds)."""
     for _ in range(5):
-        spans = element_spans(text, kind, regime, element)
+        spans = element_spans(text, kind, regime, element, service)
         if not spans:
             break
         text = cut(text, spans)
-    return text, check_notice(text, kind, regime)
+    return text, check_notice(text, kind, regime, service)
 
 
 def _score_elements(score: Score, name: str, text: str, kind: str, regime: str, elements: Mapping[str, bool],
-                    ablations: bool) -> None:
-    got = check_notice(text, kind, regime)
+                    ablations: bool, service: Service) -> None:
+    got = check_notice(text, kind, regime, service)
     for element, present in elements.items():
         score.elements += 1
         found = got.elements.get(element)
@@ -150,7 +152,7 @@ def _score_elements(score: Score, name: str, text: str, kind: str, regime: str, 
         return
     for element in elements:
         score.ablations += 1
-        _, after = ablate(text, kind, regime, element)
+        _, after = ablate(text, kind, regime, element, service)
         own = "cure_needed" if kind == "notice" and element in CURE_ON else "deficient"
         rule = dmca_status(after.elements) if kind == "notice" else after.status
         if not after.elements[element].present and after.status != "complete" and after.status == rule:
@@ -161,13 +163,13 @@ def _score_elements(score: Score, name: str, text: str, kind: str, regime: str, 
 
 
 def score_labels(folder: Path, labels: Iterable[Mapping[str, Any]], *, pipeline: bool = False,
-                 ablations: bool = False) -> Score:
-    """Parse each labelled file and compare it with its label (see the module docstring)."""
+                 ablations: bool = False, service: Service = NO_SERVICE) -> Score:
+    """Parse each labelled file as sent to `service` and compare it with its label (see the module docstring)."""
     score = Score()
     for label in labels:
         name = str(label["file"])
         raw = (folder / name).read_bytes()
-        notice = parse_bytes(raw, name)[0]
+        notice = parse_bytes(raw, name, service)[0]
         if "infringing_urls" in label:
             score.files += 1
             score.kind_ok += notice.kind == label["kind"]
@@ -186,7 +188,8 @@ def score_labels(folder: Path, labels: Iterable[Mapping[str, Any]], *, pipeline:
         if isinstance(elements, Mapping) and elements:
             kind, regime = (notice.kind, notice.regime) if pipeline else (str(label["kind"]), str(label["regime"]))
             text = completeness_text(notice)
-            _score_elements(score, name, text, kind, regime, {k: bool(v) for k, v in elements.items()}, ablations)
+            _score_elements(score, name, text, kind, regime, {k: bool(v) for k, v in elements.items()}, ablations,
+                            service)
     return score
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from compliance.takedown.notices.profiles import GITHUB
+from compliance.takedown.notices.service import Service
 from compliance.takedown.notices.completeness import (
     check_counter_notice,
     check_dmca,
@@ -93,8 +95,22 @@ def test_contact_variants_and_redactions(contact: str) -> None:
 def test_the_service_providers_own_address_is_not_the_complainants_contact() -> None:
     text = letter("GitHub, Inc.\nAttn: DMCA Agent\n88 Colin P Kelly Jr St\nSan Francisco, CA 94107", WORK, MATERIAL,
                   GOOD_FAITH, PERJURY, SIGNATURE)
-    result = check_dmca(text)
+    result = check_dmca(text, GITHUB)
     assert not result.elements["contact_info"].present and result.status == "deficient"
+
+
+def test_a_news_operators_own_address_and_mailbox_are_not_the_complainants_contact() -> None:
+    operator = Service(names=("News Roundup",), hosts=("newsroundup.example",), contact_lines=("1 Quay Road, Porthaven",))
+    text = letter("News Roundup\nAttn: Legal\n1 Quay Road, Porthaven\ncopyright@newsroundup.example", WORK,
+                  "The infringing copy is at https://www.newsroundup.example/world/harbour-fire", GOOD_FAITH, PERJURY,
+                  SIGNATURE)
+    result = check_dmca(text, operator)
+    assert not result.elements["contact_info"].present and result.status == "deficient"
+    assert check_dmca(text + "\n" + CONTACT, operator).status == "complete"
+    # the location element quotes the location on the operator's site, not another URL of the letter
+    located = check_dmca(text.replace(WORK, "Our original: https://photos.example/harbour-fire") + "\n" + CONTACT,
+                         operator)
+    assert located.elements["infringing_material"].evidence == "https://www.newsroundup.example/world/harbour-fire"
 
 
 @pytest.mark.parametrize("work", [
@@ -113,7 +129,7 @@ def test_copyrighted_work_variants(work: str) -> None:
     "**What files should be taken down? Please provide URLs for each file.**\n\nhttps://github.com/a/b",
 ])
 def test_infringing_material_variants(material: str) -> None:
-    assert check_dmca(letter(WORK, material, CONTACT, GOOD_FAITH, PERJURY, SIGNATURE)).status == "complete"
+    assert check_dmca(letter(WORK, material, CONTACT, GOOD_FAITH, PERJURY, SIGNATURE), GITHUB).status == "complete"
 
 
 @pytest.mark.parametrize(("dropped", "status"), [
@@ -158,7 +174,7 @@ COUNTER = letter(
 
 
 def test_counter_notice_elements_512_g_3() -> None:
-    result = check_counter_notice(COUNTER)
+    result = check_counter_notice(COUNTER, GITHUB)
     assert list(result.elements) == list(COUNTER_ELEMENTS)
     assert result.status == "complete", result.missing
 
@@ -244,7 +260,7 @@ def test_a_location_the_platform_replaced_with_invalid_counts_as_given(material:
 def test_invalid_stands_for_a_url_never_for_contact_details() -> None:
     text = letter(WORK, "The infringing material is located at:\n\n[invalid]\n[invalid]", GOOD_FAITH, PERJURY,
                   "Sincerely,\n\nJane Doe")
-    result = check_dmca(text)
+    result = check_dmca(text, GITHUB)
     assert not result.elements["contact_info"].present and result.status == "deficient"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from compliance.takedown.notices.profiles import GITHUB
 from tests.compliance.takedown.notices.scoring import Score, load_labels, score_labels
 
 ELEMENT_ACCURACY_FLOOR = 0.99
@@ -21,7 +22,7 @@ LABELS = Path(__file__).resolve().parent / "labels" / "elements.json"
 
 @pytest.fixture(scope="module")
 def figures(shared_dir: Path) -> Score:
-    fig = score_labels(shared_dir / "data" / "dmca-notices" / "dev", load_labels(LABELS), ablations=True)
+    fig = score_labels(shared_dir / "data" / "dmca-notices" / "dev", load_labels(LABELS), ablations=True, service=GITHUB)
     print("\n" + fig.summary())
     return fig
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compliance.errors import InputError
+from compliance.takedown.notices.profiles import GITHUB
 from compliance.takedown.notices.intake import parse_bytes, parse_file
 from compliance.takedown.notices.mail import MAX_ATTACHMENTS
 from compliance.takedown.notices.kinds import detect_kind, detect_regime
@@ -286,7 +287,8 @@ def test_kind_from_text_with_name_only_as_tiebreak() -> None:
     assert detect_kind("I consent to the jurisdiction of Federal District Court ... mistake or misidentification",
                        {"name": "x.md"}) == "counter_notice"
     assert detect_kind("We would like to retract our DMCA notice for this repository.", {}) == "retraction"
-    assert detect_kind("GitHub has reconsidered the takedown notice previously processed.", {}) == "reversal"
+    assert detect_kind("GitHub has reconsidered the takedown notice previously processed.", {}, GITHUB) == "reversal"
+    assert detect_kind("We have reconsidered the takedown notice previously processed.", {}) == "reversal"
     assert detect_kind("Please remove these infringing copies.", {"name": "2020-01-01-acme-retraction.md"}) == "notice"
     assert detect_kind("See the attached.", {"name": "2020-01-01-acme-counternotice.md"}) == "counter_notice"
     assert detect_kind("", {}) == "other"
@@ -374,11 +376,11 @@ _TAKEDOWN_FORM = (f"{_Q_WORK}\n\nOur board game rules engine Quarrel.\n\n{_Q_FIL
                                     ("[Note: Because the parent repository was actively being forked, GitHub processed"
                                      " the takedown notice against the entire fork network of 12 forks.]\n\n")])
 def test_platform_processing_notes_do_not_change_the_kind(prefix: str) -> None:
-    [notice] = parse_bytes((prefix + _TAKEDOWN_FORM).encode(), "annotated.md")
+    [notice] = parse_bytes((prefix + _TAKEDOWN_FORM).encode(), "annotated.md", GITHUB)
     assert notice.kind == "notice" and notice.regime == "dmca"
     counter = "I swear, under penalty of perjury, the material was removed as a result of mistake or misidentification."
     counter += " I consent to the jurisdiction of Federal District Court."
-    assert detect_kind(prefix + counter) == "counter_notice"
+    assert detect_kind(prefix + counter, None, GITHUB) == "counter_notice"
 
 
 def test_invalid_replacing_a_url_is_a_redaction_never_a_target() -> None:
@@ -402,7 +404,7 @@ def test_urls_pasted_without_a_space_are_two_urls() -> None:
 def test_the_root_of_a_user_site_on_the_platform_is_material_not_a_home_page() -> None:
     text = ("From the desk of https://www.github.com\nUser responsible: https://github.com/sharer\n"
             "Infringing websites:\nhttps://free-movies-app.github.io/\n")
-    roles = {u.normalised: u.role for u in classify_urls(text)}
+    roles = {u.normalised: u.role for u in classify_urls(text, service=GITHUB)}
     assert roles["https://free-movies-app.github.io/"] == "infringing"
     assert roles["https://www.github.com/"] == "other" and roles["https://github.com/sharer"] == "other"
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from compliance.takedown.notices.profiles import GITHUB
 from tests.compliance.takedown.notices.scoring import load_labels as load
 from tests.compliance.takedown.notices.scoring import score_labels
 
@@ -38,7 +39,7 @@ def test_intake_quality_floors(shared_dir: Path) -> None:
     dev = shared_dir / "data" / "dmca-notices" / "dev"
     if not dev.is_dir():
         pytest.skip("dmca-notices/dev not in the shared data folder")
-    result = score_labels(dev, load_labels())
+    result = score_labels(dev, load_labels(), service=GITHUB)
     print("\nnotice intake:\n" + result.summary())
     for line in result.misses:
         print("  miss:", line)
