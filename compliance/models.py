@@ -283,6 +283,8 @@ class Ticket(Base):
     content_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # re-ingest identity
     kind: Mapped[str] = mapped_column(String(20))
     regime: Mapped[str] = mapped_column(String(10))
+    remedy: Mapped[str] = mapped_column(String(20), default="remove", server_default="remove")  # what is asked
+    message_id: Mapped[str | None] = mapped_column(String(300), index=True)  # an e-mailed notice's Message-ID
     status: Mapped[str] = mapped_column(String(20), index=True)
     received_at: Mapped[datetime]
     source_file: Mapped[str] = mapped_column(Text)

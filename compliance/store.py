@@ -123,6 +123,12 @@ def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
             doc = existing
             doc.last_seen = now
             doc.capture_id = capture_id
+            # Same text, but what the page says about it (credits, links, disclaimers) is read as it is now: a
+            # corrected credit line changes no text; the earlier state stays in the earlier capture's WARC record.
+            doc.credits = [asdict(c) for c in art.credits]
+            doc.outbound_links = list(art.outbound_links)
+            doc.disclaimers = list(art.disclaimers)
+            doc.alternates = [asdict(a) for a in art.alternates]
             if not doc.is_current:
                 session.execute(update(Document).where(Document.url == url).values(is_current=False))
                 doc.is_current = True
@@ -154,6 +160,11 @@ def _store_appearances(session: Session, document_id: int, item: PageItem, now: 
             }
         )
     insert_ignore(session, ImageAppearance, rows, ["document_id", "image_id"])
+    for row in rows:  # an appearance seen again keeps what the page says about the image now
+        session.execute(update(ImageAppearance).where(ImageAppearance.document_id == row["document_id"],
+                                                      ImageAppearance.image_id == row["image_id"])
+                        .values(**{k: row[k] for k in ("alt", "caption", "credit_line", "credited_source",
+                                                       "jsonld_credit")}))
 
 
 def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:

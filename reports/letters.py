@@ -136,10 +136,11 @@ def _view(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     counter = ticket.get("kind") == "counter_notice"
     to_uploader = kind in ("notice_to_uploader", "restoration")
     recipient = as_dict(data.get("recipient"))
-    if not recipient.get("name"):
-        recipient["name"] = (parties.get("uploader") if to_uploader else
-                             parties.get("complainant") or parties.get("agent")) or (
-                                 "the uploader" if to_uploader else "the complainant")
+    known = recipient.get("name") or (parties.get("uploader") if to_uploader else
+                                      parties.get("complainant") or parties.get("agent"))
+    # A name the notice gave is used; without one the letter is addressed, not misnamed ("Dear the complainant").
+    recipient["name"] = known or ("the uploader" if to_uploader else "the complainant")
+    greeting = known or "Sir or Madam"
     urls = as_dict(data.get("urls"))
     copies = _copies(data.get("copies"))
     infringing = as_list(urls.get("infringing"))
@@ -153,10 +154,11 @@ def _view(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "kind": kind, "date": data.get("date"), "regime": regime, "dsa": regime == "dsa",
         "ticket": {"id": ticket.get("id"), "kind": ticket.get("kind") or "notice",
-                   "received_at": ticket.get("received_at")},
+                   "received_at": ticket.get("received_at"), "remedy": str(ticket.get("remedy") or "remove")},
         "sender": {k: as_dict(data.get("sender")).get(k) for k in ("name", "contact", "address", "agent",
                                                                     "policy_url")},
-        "recipient": {"name": recipient.get("name"), "contact": recipient.get("contact")},
+        "recipient": {"name": recipient.get("name"), "contact": recipient.get("contact"), "greeting": greeting},
+        "remedy": str(ticket.get("remedy") or "remove"),
         "parties": {k: parties.get(k) for k in ("complainant", "agent", "uploader")},
         "disclose_complainant": bool(data.get("disclose_complainant", regime == "dmca")),
         "works": as_list(data.get("works")),

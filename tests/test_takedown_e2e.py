@@ -298,3 +298,24 @@ def test_a_decision_is_all_or_nothing(takedown_env: dict[str, Any]) -> None:
     assert proc.returncode == 0, proc.stderr
     assert show(env, 1)["status"] == "actioned"
     assert (env["work"] / "letters" / "ticket-1-statement-of-reasons.txt").is_file()
+
+
+def test_a_counter_notice_arriving_by_ingest_attaches_to_its_ticket(takedown_env: dict[str, Any]) -> None:
+    """Counter-notices arrive in the same mailbox as notices: one that answers an actioned ticket starts the 512(g)
+    steps itself, its own ticket closed as attached, its sender named."""
+    env = takedown_env
+    assert cli(env, "takedown", "ingest", str(env["notice"]), "--no-capture").returncode == 0
+    assert cli(env, "takedown", "act", "1", "--remove", "--reason", "copy").returncode == 0
+    listed = f"{env['aggregator']}/articles/valdoria-summit-doubts.html"
+    counter_file = env["work"] / "counter-by-mail.txt"
+    counter_file.write_text(COUNTER.format(ticket=1, url=listed), encoding="utf-8")
+    proc = cli(env, "takedown", "ingest", str(counter_file), "--no-capture", now=T1)
+    assert proc.returncode == 0, proc.stderr
+    assert "ticket 2 (new): counter_notice" in proc.stdout and "attached to ticket 1" in proc.stdout
+    parent, child = show(env, 1), show(env, 2)
+    assert parent["status"] == "countered" and parent["deadlines"]["putback_earliest"] == "2026-03-26"
+    assert (child["status"], child["parent_id"], child["remedy"]) == ("closed", 1, "restore")
+    assert child["parties"]["complainant"] == "Sam Uploader"
+    listing = cli(env, "takedown", "list", "--json")
+    assert {r["id"]: r["complainant"] for r in json.loads(listing.stdout)}[2] == "Sam Uploader"
+    assert (env["work"] / "letters" / "ticket-1-counter-forwarded.txt").is_file()

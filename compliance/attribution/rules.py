@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from compliance.attribution.credits import credit_names_site
+from compliance.credits import credit_names_site
 from compliance.urls import host_key
 
 CODES = (

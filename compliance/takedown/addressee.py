@@ -11,7 +11,7 @@ from compliance.errors import InputError
 from compliance.settings import value
 from compliance.sites import operated_sites
 from compliance.takedown.notices.profiles import PROFILES
-from compliance.takedown.notices.service import NO_SERVICE, Service
+from compliance.takedown.notices.service import NO_SERVICE, Service, service_host
 from compliance.urls import host_key
 
 
@@ -23,7 +23,7 @@ def operator_service(session: Session, profile: str | None = None) -> Service:
             raise InputError(f"unknown profile '{profile}'.", f"use one of {', '.join(sorted(PROFILES))}.")
         base = PROFILES[profile]
     sites = operated_sites(session)
-    hosts = [host_key(origin) for site in sites for origin in site.origins]
+    hosts = [service_host(origin) for site in sites for origin in site.origins]
     hosts += [host_key(alias) for site in sites for alias in site.aliases if "." in alias and " " not in alias]
     names = [n for site in sites for n in (site.name, *site.aliases) if n and "." not in n]
     address = [line.strip() for line in str(value("operator_address") or "").split(";") if line.strip()]

@@ -46,11 +46,11 @@ def letter_data(session: Session, ticket: Ticket, today: datetime) -> dict[str, 
     decided = ticket.decided_at or today
     return {
         "date": today.date().isoformat(),
-        "ticket": {"id": ticket.id, "kind": ticket.kind, "regime": ticket.regime,
+        "ticket": {"id": ticket.id, "kind": ticket.kind, "regime": ticket.regime, "remedy": ticket.remedy,
                    "received_at": _iso(ticket.received_at)},
         "sender": sender(),
         "parties": {"complainant": (ticket.parties or {}).get("complainant") or (ticket.parties or {}).get("principal")
-                    or ticket.sender or "the complainant",
+                    or (ticket.parties or {}).get("signer") or None,
                     "agent": (ticket.parties or {}).get("agent"), "uploader": _uploader(session, ticket)},
         "works": list(ticket.works),
         "urls": {"infringing": [u["as_written"] for u in ticket.urls if u.get("role") == "infringing"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,8 +14,9 @@ from compliance.errors import InputError
 from compliance.models import Ticket
 from compliance.takedown.notices.model import ParsedNotice
 from compliance.takedown.notices.service import NO_SERVICE, Service
-from compliance.takedown.workflow import completeness_dict, completeness_text, copy_item, get_ticket, new_ticket
 from compliance.takedown.tickets import check_transition, record, transition
+from compliance.takedown.workflow import completeness_dict, completeness_text, copy_item, get_ticket, new_ticket
+from compliance.urls import match_key
 
 
 @dataclass
@@ -40,6 +42,9 @@ def counter(session: Session, ticket_id: int, notice: ParsedNotice, now: datetim
         child = new_ticket(session, notice, now, actor, kind="counter_notice", parent_id=ticket.id,
                            reason=f"counter-notice to ticket {ticket.id}")
         child.completeness = completeness_dict(result)
+    child.parent_id = ticket.id
+    if child.status in ("received", "valid", "incomplete"):
+        transition(session, child, "closed", now, actor, "attached", f"counter-notice to ticket {ticket.id}")
     if result.status != "complete":
         record(session, ticket, now, actor, "counter_deficient",
                f"counter-notice (ticket {child.id}) lacks {', '.join(result.missing)} (17 U.S.C. 512(g)(3)); "
@@ -53,6 +58,31 @@ def counter(session: Session, ticket_id: int, notice: ParsedNotice, now: datetim
                "unless the complainant reports a court action (17 U.S.C. 512(g)(2)(C))",
                {"counter_ticket": child.id})
     return CounterResult(ticket.id, child.id, True, [], earliest, latest)
+
+
+_TICKET_NUMBER = re.compile(r"(?i)\bticket\s*(?:no\.?|number|#)?\s*(\d{1,9})\b")
+
+
+def ticket_numbers(text: str) -> list[int]:
+    """Ticket numbers a message names ("ticket 12", "Ticket #12", "Re: ... (ticket 12)")."""
+    return [int(n) for n in _TICKET_NUMBER.findall(text)]
+
+
+def countered_ticket(session: Session, notice: ParsedNotice) -> Ticket | None:
+    """The actioned ticket a counter-notice answers: the one it names by number, else the newest whose copies
+    are at a URL the counter-notice identifies (17 U.S.C. 512(g)(3)(B))."""
+    for number in ticket_numbers(f"{notice.subject or ''}\n{notice.text}"):
+        named = session.get(Ticket, number)
+        if named is not None and named.status == "actioned" and named.kind == "notice":
+            return named
+    keys = {match_key(u.normalised) for u in notice.urls if u.normalised} - {None}
+    if not keys:
+        return None
+    for ticket in session.scalars(select(Ticket).where(Ticket.status == "actioned", Ticket.kind == "notice")
+                                  .order_by(Ticket.id.desc())):
+        if any(match_key(c.url) in keys for c in ticket.copies):
+            return ticket
+    return None
 
 
 def court_action(session: Session, ticket_id: int, reason: str, now: datetime, actor: str) -> None:

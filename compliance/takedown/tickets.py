@@ -19,7 +19,7 @@ STATUSES = (
 TRANSITIONS: dict[str, frozenset[str]] = {
     "received": frozenset({"incomplete", "valid", "rejected", "closed"}),
     "incomplete": frozenset({"valid", "rejected", "closed"}),
-    "valid": frozenset({"matched", "rejected"}),
+    "valid": frozenset({"matched", "rejected", "closed"}),
     "matched": frozenset({"actioned", "rejected"}),
     "actioned": frozenset({"countered", "closed"}),
     "countered": frozenset({"restored", "closed"}),

@@ -30,7 +30,7 @@ def ticket_json(session: Session, ticket: Ticket) -> dict[str, Any]:
         normalised[role].append(u.get("normalised"))
     completeness = ticket.completeness or {"status": "not_applicable", "elements": {}, "missing": []}
     return {
-        "id": ticket.id, "kind": ticket.kind, "regime": ticket.regime, "status": ticket.status,
+        "id": ticket.id, "kind": ticket.kind, "regime": ticket.regime, "remedy": ticket.remedy, "status": ticket.status,
         "received_at": _iso(ticket.received_at), "source_file": ticket.source_file,
         "source_format": ticket.source_format, "subject": ticket.subject,
         "parties": dict(ticket.parties), "works": list(ticket.works), "completeness": completeness,

@@ -35,6 +35,8 @@ class IngestResult:
     completeness: str = ""
     copies: int = 0
     to_capture: list[str] = field(default_factory=list)
+    remedy: str = "remove"
+    attached_to: int | None = None  # a counter-notice attached to the ticket it answers
 
 
 def completeness_dict(c: Completeness) -> dict[str, Any]:
@@ -76,6 +78,7 @@ def new_ticket(session: Session, notice: ParsedNotice, now: datetime, actor: str
     """A ticket for a received notice plus its first event (kind and parent overridable for counter-notices)."""
     ticket = Ticket(
         content_sha256=notice.content_sha256, kind=kind or notice.kind, regime=notice.regime, status="received",
+        remedy="restore" if kind == "counter_notice" else notice.remedy, message_id=notice.message.get("message_id"),
         received_at=notice.received_at or now, source_file=notice.source_file, source_format=notice.source_format,
         record_index=notice.record_index, subject=notice.subject, sender=notice.sender, text=notice.text,
         parties=dict(notice.parties), works=list(notice.works), urls=[asdict(u) for u in notice.urls],
@@ -93,12 +96,26 @@ def new_ticket(session: Session, notice: ParsedNotice, now: datetime, actor: str
 def ingest_notice(session: Session, notice: ParsedNotice, now: datetime, actor: str, pol: dict[str, float],
                   cure_due: date | None = None, service: Service = NO_SERVICE) -> IngestResult:
     """One notice → one ticket (idempotent on the notice's content hash), checked and matched in one unit of work."""
+    result = _ingest(session, notice, now, actor, pol, cure_due, service)
+    result.remedy = notice.remedy
+    return result
+
+
+def _ingest(session: Session, notice: ParsedNotice, now: datetime, actor: str, pol: dict[str, float],
+            cure_due: date | None, service: Service) -> IngestResult:
     from compliance.takedown.notices.completeness import check_notice
 
-    existing = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
+    existing = find_ticket(session, notice)
     if existing is not None:
         return IngestResult(existing.id, False, notice.source_file, existing.kind, existing.status)
     ticket = new_ticket(session, notice, now, actor)
+    if notice.kind == "other" and notice.remedy == "credit":
+        # Not a takedown notice: no statutory elements; the copies are found so the credit can be fixed and checked.
+        transition(session, ticket, "valid", now, actor, "checked",
+                   "a request to add or correct a credit; not a takedown notice")
+        to_capture = _match(session, ticket, now, actor, pol)
+        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, [], "",
+                            len(ticket.copies), to_capture)
     if notice.kind not in ("notice", "counter_notice"):
         transition(session, ticket, "closed", now, actor, "recorded",
                    f"a {notice.kind.replace('_', ' ')} is recorded; it asks for no removal")
@@ -106,9 +123,12 @@ def ingest_notice(session: Session, notice: ParsedNotice, now: datetime, actor: 
     result = check_notice(completeness_text(notice), notice.kind, notice.regime, service)
     ticket.completeness = completeness_dict(result)
     if notice.kind == "counter_notice":
-        record(session, ticket, now, actor, "counter_notice_received",
-               "a counter-notice on its own: attach it with `provenance takedown counter ID FILE`")
-        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, list(result.missing))
+        complete = result.status == "complete"
+        transition(session, ticket, "valid" if complete else "incomplete", now, actor, "checked",
+                   "complete under 17 U.S.C. 512(g)(3)" if complete else
+                   f"deficient: missing {', '.join(result.missing)} (17 U.S.C. 512(g)(3))")
+        return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, list(result.missing),
+                            result.status)
     if result.status != "complete":
         reason = f"{result.status.replace('_', ' ')}: missing {', '.join(result.missing)}"
         if result.status == "cure_needed" and cure_due is not None:
@@ -122,6 +142,15 @@ def ingest_notice(session: Session, notice: ParsedNotice, now: datetime, actor: 
     to_capture = _match(session, ticket, now, actor, pol)
     return IngestResult(ticket.id, True, notice.source_file, ticket.kind, ticket.status, [], result.status,
                         len(ticket.copies), to_capture)
+
+
+def find_ticket(session: Session, notice: ParsedNotice) -> Ticket | None:
+    """The ticket this notice already is: the same bytes, or the same e-mail (Message-ID) received again."""
+    found = session.scalars(select(Ticket).where(Ticket.content_sha256 == notice.content_sha256)).first()
+    message_id = notice.message.get("message_id")
+    if found is None and message_id:
+        found = session.scalars(select(Ticket).where(Ticket.message_id == message_id)).first()
+    return found
 
 
 def _store_copies(session: Session, ticket: Ticket, pol: dict[str, float]) -> tuple[list[TicketCopy], list[str]]:

@@ -18,7 +18,7 @@ from crawler.extract.markup import parse_html
 # - "Photo by X on Unsplash" names the platform (Unsplash): that is the site a credit can be verified against.
 # - "X via Getty Images" names the distributor after "via"; "Jane Doe/AP" and "Reuters/John Smith" name the agency.
 # - A bare name ("Reuters") is not a credit line: without a marker it is just text.
-# - "The" is kept as written ("The Harbour Times"); compliance.attribution.credits.source_key compares without it.
+# - "The" is kept as written ("The Harbour Times"); compliance.credits.source_key compares without it.
 CREDIT_LINES = [
     ("Image from BBC", "BBC"),
     ("Image from the BBC", "the BBC"),

@@ -241,3 +241,28 @@ def test_statement_of_reasons_text_keeps_hostile_facts_inert() -> None:
     text = render_statement_of_reasons(data)
     assert not any(line.startswith(("Subject:", "Bcc:")) for line in text.split("\n"))
     assert "{{ 7*7 }}" in text and "\x1b" not in text and "&amp;" not in text
+
+
+def test_the_greeting_uses_the_name_the_notice_gave_and_never_misnames() -> None:
+    named = render_letter("acknowledgement", letter())
+    assert "Dear Northgate Post," in named
+    anonymous = letter(parties={"complainant": None, "agent": None, "uploader": None})
+    text = render_letter("acknowledgement", anonymous)
+    assert "Dear Sir or Madam," in text and "Dear the complainant" not in text
+
+
+def test_a_licence_fee_claim_is_told_plainly_what_a_valid_notice_would_still_need() -> None:
+    data = letter()
+    data["ticket"]["remedy"] = "licence_fee"
+    data["missing"] = ["good_faith", "accuracy_under_perjury"]
+    text = render_letter("acknowledgement", data)
+    assert "You ask for payment" in text and "A valid notice would still need:" in text
+    assert "17 U.S.C. 512(c)(3)(A)(v)" in text and "17 U.S.C. 512(c)(3)(A)(vi)" in text
+
+
+def test_a_credit_request_is_acknowledged_as_not_a_takedown() -> None:
+    data = letter(missing=[])
+    data["ticket"].update(kind="other", remedy="credit")
+    text = render_letter("acknowledgement", data)
+    assert "We received your request" in text and "not a takedown notice" in text
+    assert "A valid notice would still need" not in text

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from compliance.takedown.notices.kinds import detect_kind, detect_regime
+from compliance.takedown.notices.kinds import detect_kind, detect_regime, detect_remedy
 from compliance.takedown.notices.model import NoticeURL, ParsedNotice
 from compliance.takedown.notices.parties import extract_parties, extract_works
 from compliance.takedown.notices.service import NO_SERVICE, Service
@@ -32,7 +32,8 @@ def build_notice(name: str, fmt: str, text: str, content: bytes, *, hints: Mappi
     if not text.strip():
         defects.append("no body text")
     return ParsedNotice(
-        source_file=name, source_format=fmt, kind=kind, regime=detect_regime(scope, service), text=text,
+        source_file=name, source_format=fmt, kind=kind, regime=detect_regime(scope, service),
+        remedy=detect_remedy(scope, kind), text=text,
         subject=subject, sender=sender, received_at=received_at, parties=extract_parties(text, sender, fields, service),
         works=extract_works(text), urls=urls, references=references, defects=defects, record_index=record_index,
         content_sha256=hashlib.sha256(content).hexdigest(),

@@ -10,6 +10,8 @@ from compliance.takedown.notices.service import NO_SERVICE, Service
 # Each kind's phrases with a weight; the text decides, a file-name or form-field hint only breaks ties.
 _COUNTER = (
     (r"counter[- ]?notice|counter[- ]?notification", 3),
+    (r"in response to (?:your|the) (?:notification|notice)[^.]{0,80}\bcomplaint", 3),
+    (r"(?:claims?|allegations?) of copyright (?:violation|infringement) should be (?:rejected|dismissed)", 3),
     (r"512\s*\(g\)", 3),
     (r"consent to the jurisdiction|consent to (?:the )?(?:federal )?(?:district )?court", 3),
     (r"mistake or misidentification", 4),
@@ -24,6 +26,8 @@ _RETRACTION = (
     ((r"(?:rescind|cancel)(?:ing|s|led)? (?:my|our|the|this)(?: previous| prior)? (?:dmca |takedown )?"
      r"(?:notice|request|claim)"), 3),
     (r"no longer (?:wish|want|seek) (?:to|the)", 2),
+    (r"(?:request|notice|claim|complaint) (?:was|is|has been) (?:officially |formally )?(?:withdrawn|retracted|rescinded)",
+     4),
     (r"(?:takedown|notice|dmca|request) (?:is|was) (?:not|no longer) (?:needed|necessary|required)", 3),
     (r"(?:have|has|get) the (?:dmca|notice|takedown)(?: notice)? (?:revoked|lifted|withdrawn)|\brevok", 3),
     (r"(?:please )?(?:disregard|ignore) (?:my|our|the)(?: previous| prior)? (?:dmca |takedown )?(?:notice|request|email)", 3),
@@ -40,6 +44,37 @@ _HINTS = (
     (r"retraction|withdraw", "retraction"),
     (r"reversal", "reversal"),
 )
+# What the sender asks for. A notice demands removal or payment for a use it says infringes; a request to add or
+# correct a credit keeps the content up (kind `other`, remedy `credit`); a hosting platform forwarding a complaint
+# to its user is a notification, not a notice to us.
+_REMOVAL = re.compile(
+    r"(?i)\b(?:remov(?:e|al|ing)|delet(?:e|ion|ing)|tak(?:e|ing)\s+(?:\w+\s+){0,3}?down|takedown|disabl(?:e|ing)|"
+    r"unpublish\w*)\b|"
+    r"\b(?:be|been|get)\s+(?:removed|taken\s+down|deleted|disabled)\b|cease\s+and\s+desist|\bstop\s+using\b|"
+    r"\bentfernen\b|\blöschen\b|\bverwijder|\bsupprim|\bretirer\b")
+_ALTERNATIVE_REMOVAL = re.compile(
+    r"(?i)\b(?:or|otherwise|else)\s+(?:please\s+)?(?:remove|take\s+(?:it|them|this|the\s+\w+)\s+down|delete)\b")
+_CREDIT = (
+    (r"\b(?:add|give|giving|include|provide|restore|put\s+back|insert|amend)\b[^.\n]{0,60}"
+     r"\b(?:credit|attribution|byline)s?\b", 3),
+    (r"\b(?:photo|image|picture|proper|appropriate|due|missing)\s+(?:credit|attribution)s?\b", 2),
+    (r"\b(?:to\s+)?credit\s+(?:me|us|the\s+(?:photographer|author|artist)|my|our|him|her|them|[A-Z]\w+)\b", 2),
+    (r"\battribut(?:e|ion)\b[^.\n]{0,60}\b(?:licen[cs]e|cc[- ]by|creative\s+commons|my\s+post)", 2),
+    (r"\blink(?:ing)?\s+back\b|\bout\s?links?\b|\blink\s+to\s+(?:mine|my\s+(?:site|website|blog|post))", 2),
+    (r"\b(?:credits?|attribution)\b[^.\n]{0,40}\b(?:missing|wrong|incorrect|deleted|removed|left\s+out|omitted)",
+     3),
+    (r"\bwithout\s+(?:any\s+)?(?:attribution|credit)", 2),
+)
+_FEE = (
+    (r"licen[cs]e\s+fees?|licen[cs]ing\s+fees?|\bfees?\s+(?:is|are|of|for)\b", 2),
+    (r"\binvoice\b|\bsettle(?:ment)?\b|\bcompensation\b|\bdamages\b", 2),
+    (r"retro(?:active(?:ly)?)?[- ]licen[cs]|purchase\s+a\s+licen[cs]e|(?:paid|valid)\s+licen[cs]e", 2),
+    (r"\b(?:payment|pay\s+(?:the|a|this|our|us))\b|amount\s+(?:due|of|owed)|[$€£]\s?\d", 2),
+    (r"\bLizenz\w*|\bRechnung\b|Schadensersatz|Vergütung|\blicentie\w*|\bfactuur\b|\bvergoeding\b|"
+     r"\bredevance\b|\bfacture\b|\bbetalen\b|\bzahlen\b|\bpayer\b", 2),
+)
+_NOTIFICATION = re.compile(
+    r"(?i)\b(?:has|have)\s+been\s+notified\b[^.]{0,160}\b(?:your\s+(?:blog|site|account|post|page)|alleged)")
 _DSA = re.compile(r"(?i)digital services act|\bDSA\b|regulation \(eu\) 2022/2065|2022/2065|article 16\b|art\.? 16\b")
 _DMCA = re.compile(r"(?i)\bDMCA\b|digital millennium|512\s*\(\s*[cg]\s*\)|17\s*U\.?\s*S\.?\s*C|section 512\b")
 # 512(c)(3)(A)(v) and (vi): a letter that makes both sworn statements is a DMCA notice even if it never says so.
@@ -86,7 +121,11 @@ def detect_kind(text: str, hints: Mapping[str, str | None] | None = None, servic
     }
     # A retraction or reversal quotes the takedown/counter-notice language it withdraws; its own words come first.
     opening = text[:600]
-    if _score(opening, _RETRACTION) >= 3 and scores["retraction"] >= scores["counter_notice"] - 3:
+    demanded = bool(_RETRACTION_DEMANDED.search(head))
+    if demanded:
+        scores["retraction"] = 0
+    if (_score(opening, _RETRACTION) >= 3 and not demanded
+            and scores["retraction"] >= scores["counter_notice"] - 3):
         return "retraction"
     if _score(opening, reversal) >= 3:
         return "reversal"
@@ -102,14 +141,58 @@ def detect_kind(text: str, hints: Mapping[str, str | None] | None = None, servic
         return hinted
     if hinted is not None and best == 0 and not _looks_like_notice(text):
         return hinted
-    if _looks_like_notice(text) or hinted is None:
-        return "notice" if text.strip() else "other"
-    return hinted
+    if _NOTIFICATION.search(text[:2000]) or credit_request(head):
+        return "other"  # a platform passing a complaint on to its user; a request for credit, not removal
+    if _looks_like_notice(text):
+        return "notice"
+    return hinted if hinted is not None else "other"
+
+
+# A wrong the sender says was done: infringement, unlicensed use, defamation, misappropriation (several languages).
+_WRONG = re.compile(
+    r"(?i)infring|take ?down|remov|disable access|copyright|unauthori[sz]ed|unlicen[cs]ed|pirat|misappropriat|"
+    r"without\s+(?:a\s+|any\s+|my\s+|our\s+)?(?:valid\s+|proper\s+)?(?:licen[cs]e|permission|authori[sz]ation)|"
+    r"(?:no|not\s+have\s+a|lack\s+a)\s+(?:valid\s+)?licen[cs]e|unfair\s+competition|"
+    r"defamat|libel|\billegal|unlawful|rechtswidrig|unrechtmäßig|urheberrecht|auteursrecht|onrechtmatig|illicite|"
+    r"droit d'auteur|license compliance")
+# The sender asks us to retract or correct what we published: a demand, not the sender withdrawing its own notice.
+_RETRACTION_DEMANDED = re.compile(
+    r"(?i)(?:demand|request|require|ask|call)\w*\b[^.]{0,60}\bretract|(?:publish|post|print|run)\s+an?\s+(?:\w+\s+)?(?:retraction|"
+    r"correction|apology)|retract\s+(?:the|your|these|this|its)\s+(?:\w+\s+)?(?:article|statement|story|post|"
+    r"allegation|claim|report)s?")
 
 
 def _looks_like_notice(text: str) -> bool:
-    """A takedown asks for removal of something it says infringes."""
-    return bool(re.search(r"(?i)infring|take ?down|remov|disable access|copyright|unauthori[sz]ed|pirat", text))
+    """A notice asks for something about material it says is a wrong: removal, payment for its use, a retraction."""
+    if not _WRONG.search(text):
+        return False
+    return (bool(_REMOVAL.search(text)) or _score(text, _FEE) >= 2 or bool(_DMCA.search(text) or _DSA.search(text))
+            or bool(_GOOD_FAITH.search(text) and _PERJURY.search(text)) or bool(_RETRACTION_DEMANDED.search(text))
+            or bool(re.search(r"(?i)\bcease\b|\bresolve\s+this\s+matter|\btake\s+action\b|\blicen[cs]e\b", text)))
+
+
+def credit_request(text: str) -> bool:
+    """Asks to add or correct a credit, keeping the content up (removal at most as the alternative)."""
+    if _score(text, _CREDIT) < 3:
+        return False
+    demands = [m for m in _REMOVAL.finditer(text)]
+    alternatives = [m for m in _ALTERNATIVE_REMOVAL.finditer(text)]
+    if re.search(r"(?i)cease\s+and\s+desist", text):
+        return False  # a demand to stop, whatever it says about credit
+    return len(demands) <= len(alternatives) + 1 and _score(text, _FEE) < 4
+
+
+def detect_remedy(text: str, kind: str) -> str:
+    """What the sender asks for: `remove`, `credit`, `licence_fee`, `restore` or `none`."""
+    if kind == "counter_notice":
+        return "restore"
+    if kind in ("retraction", "reversal"):
+        return "none"
+    if kind == "other":
+        return "credit" if credit_request(text) else "none"
+    fee = _score(text, _FEE)
+    removal = len(_REMOVAL.findall(text))
+    return "licence_fee" if fee >= 4 or (fee >= 2 and removal <= 1) else "remove"
 
 
 def detect_regime(text: str, service: Service = NO_SERVICE) -> str:

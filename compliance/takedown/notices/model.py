@@ -8,6 +8,7 @@ from typing import Any
 
 KINDS = ("notice", "counter_notice", "retraction", "reversal", "other")
 REGIMES = ("dmca", "dsa", "other")
+REMEDIES = ("remove", "credit", "licence_fee", "restore", "none")
 URL_ROLES = ("infringing", "original_work", "other")
 COMPLETENESS = ("complete", "cure_needed", "deficient")
 
@@ -69,6 +70,7 @@ class ParsedNotice:
     source_format: str  # eml | txt | md | form | json | csv
     kind: str = "notice"
     regime: str = "dmca"
+    remedy: str = "remove"  # what the sender asks for: remove | credit | licence_fee | restore | none
     text: str = ""  # the body as plain text (HTML bodies converted, never rendered)
     subject: str | None = None
     sender: str | None = None  # From: address or the form's e-mail field

@@ -37,6 +37,12 @@ _WORK_PHRASE = re.compile(
     r"(?i)(?:copyrighted work(?:s)? (?:is|are|at issue is|claimed is)|the work (?:is|in question is)"
     r"|copyright (?:in|to|of|for)|owns the copyright (?:in|to|of|for))\s+(?:the\s+)?([^.\n]{3,120})")
 _URL = re.compile(r"(?i)\bhttps?://\S+")
+# Who signed: "/s/ Jane Doe", "Signed: Jane Doe", or a name on the line under a closing ("Sincerely,").
+_SIGNED = re.compile(r"(?im)^[ \t>*_]*(?:/s/|s/|signed\s*[:,]?[ \t]*(?:/s/)?|signature\s*:[ \t]*(?:/s/)?|"
+                     r"(?:full\s+)?name\s*:)[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t]*$")
+_CLOSING_LINE = re.compile(r"(?i)^[ \t>*_]*(?:(?:yours\s+)?(?:sincerely|faithfully|truly|respectfully)(?:\s+yours)?|"
+                           r"(?:best|kind|warm)?\s*regards|thanks?(?:\s+you)?|cheers|best)[ \t]*[,.!]?[ \t]*$")
+_NAME = re.compile(r"[ \t>*_]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,4})[ \t*_]*")
 
 
 def _clean(value: str | None) -> str | None:
@@ -87,8 +93,25 @@ def extract_parties(text: str, sender: str | None = None, fields: Mapping[str, s
     if email is None:
         found = _EMAIL.findall(strip_own_emails(text, service))
         email = found[0] if found else None
-    return {"complainant": complainant, "agent": agent,
-            "principal": principal, "contact": _contact(text, service), "email": email}
+    signer = _signer(text)
+    if complainant is None and signer is not None and not any(n.casefold() in signer.casefold()
+                                                              for n in service.names):
+        complainant = signer
+    return {"complainant": complainant, "agent": agent, "principal": principal, "signer": signer,
+            "contact": _contact(text, service), "email": email}
+
+
+def _signer(text: str) -> str | None:
+    """The name the letter is signed with, if it says one ("/s/ Jane Doe", or the line under "Sincerely,")."""
+    signed = _SIGNED.findall(text)
+    if signed:
+        return _clean(signed[-1])
+    lines = [line for line in text.splitlines() if line.strip()]
+    for i in range(len(lines) - 2, max(len(lines) - 12, -1), -1):
+        if _CLOSING_LINE.match(lines[i]):
+            name = _NAME.fullmatch(lines[i + 1])
+            return _clean(name.group(1)) if name else None
+    return None
 
 
 def _form_owner(answer: str) -> str | None:

@@ -35,6 +35,8 @@ class Score:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    remedies: int = 0
+    remedy_ok: int = 0
     elements: int = 0
     elements_ok: int = 0
     statuses: int = 0
@@ -70,6 +72,10 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
+    def remedy_accuracy(self) -> float:
+        return self._ratio(self.remedy_ok, self.remedies)
+
+    @property
     def element_accuracy(self) -> float:
         return self._ratio(self.elements_ok, self.elements)
 
@@ -86,6 +92,7 @@ class Score:
             lines += [f"files: {self.files}",
                       f"kind accuracy:    {ratio(self.kind_ok, self.files)}",
                       f"regime accuracy:  {ratio(self.regime_ok, self.files)}",
+                      *([f"remedy accuracy:  {ratio(self.remedy_ok, self.remedies)}"] if self.remedies else []),
                       f"infringing URLs:  precision {self.precision:.3f} recall {self.recall:.3f} f1 {self.f1:.3f} "
                       f"(tp={self.tp} fp={self.fp} fn={self.fn})"]
         if self.elements:
@@ -179,6 +186,11 @@ def score_labels(folder: Path, labels: Iterable[Mapping[str, Any]], *, pipeline:
             score.tp += len(got & want)
             score.fp += len(got - want)
             score.fn += len(want - got)
+            if "remedy" in label:
+                score.remedies += 1
+                score.remedy_ok += notice.remedy == label["remedy"]
+                if notice.remedy != label["remedy"]:
+                    score.misses.append(f"{name}: remedy {notice.remedy}, labelled {label['remedy']}")
             if notice.kind != label["kind"] or notice.regime != label["regime"]:
                 score.misses.append(f"{name}: kind {notice.kind}/{label['kind']} regime {notice.regime}/"
                                     f"{label['regime']}")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compliance.attribution.credits import credit_names_site, source_key
+from compliance.credits import credit_names_site, source_key
 from compliance.urls import host_key, origin_of, port_of
 
 

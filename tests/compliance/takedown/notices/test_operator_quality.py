@@ -1,0 +1,74 @@
+"""Quality gate: letters as a news site's takedown desk receives them, read against the operator's own sites.
+
+53 real letters to website operators (tests/compliance/takedown/notices/operator/: sources in SOURCES.md, labelling
+rules in RULES.md), their infringing URLs pointed at a test aggregator's hosts. The dev part was tuned on; the
+held-out part was not read while tuning (its figures are reported beside the dev ones, never its misses).
+Figures: `python benchmarks/notice_operator.py`. Floors sit at or just under the measured dev figures and are
+never lowered silently; the issue's targets (elements >= 0.97, status >= 0.95, URL F1 >= 0.95) are tracked there.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compliance.takedown.notices.intake import parse_bytes
+from compliance.takedown.notices.service import Service, service_host
+from tests.compliance.takedown.notices.scoring import Score, load_labels, score_labels
+
+BASE = Path(__file__).resolve().parent / "operator"
+KIND_FLOOR = 0.97
+REGIME_FLOOR = 0.95
+REMEDY_FLOOR = 0.90
+URL_F1_FLOOR = 0.95
+ELEMENT_FLOOR = 0.89
+STATUS_FLOOR = 0.95
+
+
+def operator_service() -> Service:
+    """The test aggregator the letters were pointed at, as the sites registry would describe it."""
+    meta = json.loads((BASE / "labels.json").read_text(encoding="utf-8"))["operator"]
+    return Service(names=(meta["name"],), hosts=tuple(service_host(o) for o in meta["origins"]))
+
+
+def labels(split: str) -> list[dict[str, Any]]:
+    return [row for row in load_labels(BASE / "labels.json") if row["split"] == split]
+
+
+@pytest.fixture(scope="module")
+def dev() -> Score:
+    score = score_labels(BASE / "letters", labels("dev"), service=operator_service())
+    print("\noperator letters, dev:\n" + score.summary())
+    held = score_labels(BASE / "letters", labels("heldout"), service=operator_service())
+    print("operator letters, held out:\n" + held.summary())
+    return score
+
+
+def test_the_set_covers_what_an_operator_receives() -> None:
+    rows = load_labels(BASE / "labels.json")
+    assert len(rows) >= 50 and all((BASE / "letters" / r["file"]).is_file() for r in rows)
+    assert {r["remedy"] for r in rows} >= {"remove", "credit", "licence_fee", "restore", "none"}
+    assert {r["regime"] for r in rows} == {"dmca", "dsa", "other"}
+    assert len(labels("heldout")) >= 15
+
+
+def test_operator_floors(dev: Score) -> None:
+    assert dev.kind_accuracy >= KIND_FLOOR, dev.misses
+    assert dev.regime_accuracy >= REGIME_FLOOR, dev.misses
+    assert dev.remedy_accuracy >= REMEDY_FLOOR, dev.misses
+    assert dev.f1 >= URL_F1_FLOOR, dev.misses
+    assert dev.element_accuracy >= ELEMENT_FLOOR, dev.misses
+    assert dev.status_accuracy >= STATUS_FLOOR, dev.misses
+
+
+def test_no_url_on_the_operators_own_sites_is_ever_the_claimants_original() -> None:
+    service = operator_service()
+    wrong = []
+    for row in load_labels(BASE / "labels.json"):
+        notice = parse_bytes((BASE / "letters" / row["file"]).read_bytes(), row["file"], service)[0]
+        wrong += [(row["file"], u.as_written) for u in notice.urls
+                  if u.role == "original_work" and u.normalised and service.on_service(u.normalised)]
+    assert wrong == []
