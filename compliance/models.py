@@ -298,6 +298,8 @@ class Ticket(Base):
     urls: Mapped[list[Any]] = mapped_column(default=list)  # [{as_written, normalised, role, redacted}]
     references: Mapped[list[Any]] = mapped_column(default=list)
     defects: Mapped[list[Any]] = mapped_column(default=list)
+    # what came with the notice: name, content_type, size, sha256, kept, file (evidence path, when kept)
+    attachments: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     completeness: Mapped[dict[str, Any]] = mapped_column(default=dict)
     deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)  # cure_due, putback_earliest/latest, ...
     outcome: Mapped[str | None] = mapped_column(String(20))  # removed | disabled | rejected | credit_fixed

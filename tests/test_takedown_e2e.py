@@ -287,8 +287,8 @@ def test_a_decision_is_all_or_nothing(takedown_env: dict[str, Any]) -> None:
     env = takedown_env
     assert cli(env, "takedown", "ingest", str(env["notice"]), "--no-capture").returncode == 0
     events = count(env["db"], "ticket_event")
-    proc = cli(env, "takedown", "act", "1", "--remove", "--reason", "copy",
-               "--export", str(env["work"] / "no-such-folder" / "removal.csv"))
+    proc = cli(env, "takedown", "act", "1", "--remove", "--reason", "copy",  # a file where its folder should be
+               "--export", str(env["notice"] / "removal.csv"))
     assert_one_clear_error(proc, "cannot write", "nothing was recorded")
     assert show(env, 1)["status"] == "matched"
     assert count(env["db"], "ticket_event") == events

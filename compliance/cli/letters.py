@@ -23,21 +23,25 @@ class Outbox:
     """Files a unit of work will write: kept in memory until `flush`, removed again by `discard`."""
 
     def __init__(self) -> None:
-        self.pending: list[tuple[Path, str]] = []
+        self.pending: list[tuple[Path, str | bytes]] = []
         self.written: list[Path] = []
 
-    def add(self, path: Path, text: str) -> Path:
-        self.pending.append((path, text))
+    def add(self, path: Path, content: str | bytes) -> Path:
+        self.pending.append((path, content))
         return path
 
     def paths(self) -> list[Path]:
         return [path for path, _ in self.pending]
 
     def flush(self) -> None:
-        for path, text in self.pending:
+        for path, content in self.pending:
             try:
-                path.write_text(text, encoding="utf-8")
-            except OSError as exc:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if isinstance(content, bytes):
+                    path.write_bytes(content)
+                else:
+                    path.write_text(content, encoding="utf-8")
+            except OSError as exc:  # the message is about the path we were given, not an internal one
                 raise ReportError(f"cannot write {path}: {exc.strerror or exc}.",
                                   "pick a writable folder; nothing was recorded.") from None
             self.written.append(path)

@@ -41,7 +41,7 @@ def ticket_json(session: Session, ticket: Ticket) -> dict[str, Any]:
         "decided_at": _iso(ticket.decided_at), "actioned_at": _iso(ticket.actioned_at),
         "hours_to_decision": _hours(ticket.received_at, ticket.decided_at),
         "hours_to_action": _hours(ticket.received_at, ticket.actioned_at),
-        "defects": list(ticket.defects),
+        "defects": list(ticket.defects), "attachments": list(ticket.attachments or []),
         "events": [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "from_status": e.from_status,
                     "to_status": e.to_status, "reason": e.reason, "data": e.data} for e in events],
     }

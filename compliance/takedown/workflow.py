@@ -37,6 +37,7 @@ class IngestResult:
     to_capture: list[str] = field(default_factory=list)
     remedy: str = "remove"
     attached_to: int | None = None  # a counter-notice attached to the ticket it answers
+    note: str = ""  # what happened instead of a new ticket (a reply attached, our own letter skipped)
 
 
 def completeness_dict(c: Completeness) -> dict[str, Any]:
@@ -47,8 +48,14 @@ def completeness_text(notice: ParsedNotice) -> str:
     """The text the elements are checked in: for CSV/JSON records, the structured fields count as written too.
 
     A bulk record's `works`, URL and e-mail columns are the notice's identification of the work, the material
-    and the contact, so they are stated as lines the checker reads (marked as coming from the record).
+    and the contact, so they are stated as lines the checker reads (marked as coming from the record). An e-mail's
+    sender (name and address, from its From header) is how to reach the complaining party and who the notifier is,
+    so it is stated the same way.
     """
+    if notice.source_format == "eml" and notice.sender and "@" in notice.sender:
+        name = (notice.parties or {}).get("complainant") or ""
+        sender = f"{name} <{notice.sender}>" if name and "@" not in name else notice.sender
+        return f"{notice.text}\n[e-mail header] From: {sender}"
     if notice.source_format not in ("csv", "json"):
         return notice.text
     lines = [notice.text]
@@ -83,6 +90,7 @@ def new_ticket(session: Session, notice: ParsedNotice, now: datetime, actor: str
         record_index=notice.record_index, subject=notice.subject, sender=notice.sender, text=notice.text,
         parties=dict(notice.parties), works=list(notice.works), urls=[asdict(u) for u in notice.urls],
         references=list(notice.references), defects=list(notice.defects), completeness={}, deadlines={},
+        attachments=[dict(a) for a in notice.attachments],
         parent_id=parent_id,
     )
     session.add(ticket)
@@ -190,6 +198,11 @@ def _match(session: Session, ticket: Ticket, now: datetime, actor: str, pol: dic
                f"{len(added)} copies: {listed} listed, {len(added) - listed} found through the index",
                {"automated_detection": len(added) - listed})
     return to_capture
+
+
+def match_valid(session: Session, ticket: Ticket, now: datetime, actor: str, pol: dict[str, float]) -> list[str]:
+    """Find the copies of a ticket that has just become valid (a cured notice); returns URLs still to capture."""
+    return _match(session, ticket, now, actor, pol)
 
 
 def rematch(session: Session, ticket_id: int, now: datetime, actor: str, pol: dict[str, float]) -> list[str]:

@@ -233,7 +233,7 @@ _CSAM = re.compile(r"child sexual abuse|\bcsam\b|child pornography|2011/93/EU|se
 def _dsa_identity(det: str, service: Service = NO_SERVICE) -> list[Span]:
     """Art. 16(2)(c): the notifier's name and e-mail address (both), redacted or not."""
     email = sentence_finder(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", rf"\be-?mail(?:\s+address)?\s*[:：]\s*{RED}")(det)
-    name = sentence_finder(rf"\bname\s*[:：]\s*(?:{RED}|\w+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
+    name = sentence_finder(rf"\b(?:name|notifier|submitted by|from|sender)\s*[:：]\s*(?:{RED}|[A-Z]\w+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
                   rf"\b(?:I am|on behalf of)\s+(?:{RED}|[A-Z]\w+\s+[A-Z]\w+)")(det) + _signature(det)
     return sorted(set(email + name)) if email and name else []
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from compliance.errors import InputError
 from compliance.takedown.notices.build import build_notice
-from compliance.takedown.notices.mail import html_to_text, looks_like_email, parse_email
+from compliance.takedown.notices.mail import html_to_text, looks_like_email, parse_email, split_mbox
 from compliance.takedown.notices.model import ParsedNotice
 from compliance.takedown.notices.records import HINT as _HINT
 from compliance.takedown.notices.records import parse_csv, parse_json
@@ -50,6 +50,11 @@ def parse_bytes(data: bytes, name: str, service: Service = NO_SERVICE) -> list[P
     if not data.strip():
         raise InputError(f"{name} is empty.", _HINT)
     suffix = Path(name).suffix.lower()
+    if suffix == ".mbox" or data.startswith(b"From ") and not data.startswith(b"From:"):
+        messages = split_mbox(data)
+        if len(messages) > 1 or suffix == ".mbox":  # one notice per message, never one merged notice
+            return [notice for i, message in enumerate(messages, 1)
+                    for notice in parse_bytes(message, f"{name}#{i}.eml", service)]
     if suffix in _EMAIL_SUFFIXES or (suffix not in _TEXT_SUFFIXES and suffix not in (".json", ".csv")
                                      and looks_like_email(data)):
         if not looks_like_email(data):

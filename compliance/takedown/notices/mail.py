@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import re
 from email import errors
 from email.message import Message
@@ -96,6 +97,7 @@ def parse_email(data: bytes, name: str, service: Service = NO_SERVICE) -> Parsed
     html_bodies: list[str] = []
     attached: list[str] = []  # text of kept text/* attachments, after the body
     attachments: list[dict[str, Any]] = []
+    notice_files: list[tuple[dict[str, Any], bytes]] = []
     for part in msg.walk():  # message/rfc822 attachments are walked into: forwarded notices are common
         defects.extend(f"{type(d).__name__}: {d}" for d in getattr(part, "defects", []) if part is not msg)
         ctype = part.get_content_type()
@@ -109,7 +111,8 @@ def parse_email(data: bytes, name: str, service: Service = NO_SERVICE) -> Parsed
             continue
         payload = part.get_payload(decode=True)
         size = len(payload) if isinstance(payload, bytes) else 0
-        record: dict[str, Any] = {"name": filename or "", "content_type": ctype, "size": size, "kept": False}
+        record: dict[str, Any] = {"name": filename or "", "content_type": ctype, "size": size, "kept": False,
+                                  "sha256": hashlib.sha256(payload).hexdigest() if isinstance(payload, bytes) else None}
         if len(attachments) >= MAX_ATTACHMENTS + 200:
             continue  # beyond the cap only a bounded number of records is kept
         if len(attachments) >= MAX_ATTACHMENTS:
@@ -118,10 +121,14 @@ def parse_email(data: bytes, name: str, service: Service = NO_SERVICE) -> Parsed
         elif size > MAX_ATTACHMENT_BYTES:
             defects.append(f"attachment {filename or ctype} is {size} bytes, over the "
                            f"{MAX_ATTACHMENT_BYTES}-byte cap: not read")
-        elif ctype.startswith("text/"):
-            text = _part_text(part, defects)
-            attached.append(html_to_text(text) if ctype == "text/html" else text)
+        else:  # within the caps: kept as evidence (the bytes travel with the notice until they are written)
             record["kept"] = True
+            if isinstance(payload, bytes):
+                notice_files.append((record, payload))
+            if ctype.startswith("text/"):  # read into the notice too: lists of URLs often come attached
+                text = _part_text(part, defects)
+                attached.append(html_to_text(text) if ctype == "text/html" else text)
+                record["read"] = True
         attachments.append(record)
     text = "\n\n".join(b for b in bodies if b.strip()) or "\n\n".join(html_to_text(h) for h in html_bodies)
     text = "\n\n".join(t for t in [text, *attached] if t.strip())
@@ -139,9 +146,27 @@ def parse_email(data: bytes, name: str, service: Service = NO_SERVICE) -> Parsed
                           subject=subject, received_at=received, fields={"sender_name": _display_name(msg, "From")},
                           service=service)
     notice.defects = defects + notice.defects
+    notice.raw = data
     notice.attachments = attachments
+    notice.files = [(record["name"] or record["content_type"], payload) for record, payload in notice_files]
     notice.message = message_ids(msg)
     return notice
+
+
+_MBOX_FROM = re.compile(rb"^From \S.*$", re.MULTILINE)
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of an mbox file (RFC 4155: each starts with a `From ` line; `>From ` in bodies unescaped)."""
+    starts = [m.start() for m in _MBOX_FROM.finditer(data)]
+    if not starts or starts[0] != len(data) - len(data.lstrip()):
+        return [data]
+    messages = []
+    for start, end in zip(starts, [*starts[1:], len(data)]):
+        chunk = data[start:end]
+        body = chunk.split(b"\n", 1)[1] if b"\n" in chunk else b""
+        messages.append(re.sub(rb"(?m)^>(>*From )", rb"\1", body))
+    return [m for m in messages if m.strip()]
 
 
 def message_ids(msg: Message) -> dict[str, Any]:

@@ -84,3 +84,5 @@ class ParsedNotice:
     record_index: int = 0  # position within a multi-notice file (CSV row, JSON list item)
     content_sha256: str = ""  # of this notice's own content: the re-ingest identity
     message: dict[str, Any] = field(default_factory=dict)  # e-mail: message_id, in_reply_to, references
+    files: list[tuple[str, bytes]] = field(default_factory=list, repr=False)  # kept attachments, not yet written
+    raw: bytes = field(default=b"", repr=False)  # the message as received (e-mail): evidence, written with the ticket

@@ -173,7 +173,8 @@ _INFRINGING_CUES = (
     r"unauthori[sz]ed", r"violat", r"pirat", r"offending", r"illegal", r"stolen", r"leak", (r"without (?:my |our |any )?"
     r"(?:permission|authori[sz]ation|consent)"), r"can be downloaded", r"reinstat", r"restor", r"re-?enable",
     r"retract", r"withdraw", r"(?:being |been )?distribut(?:ed|ing) (?:on|via|through)", r"rescind", r"in question",
-    r"contested", r"forks?\b", r"copies", r"remain offline",
+    r"contested", r"forks?\b", r"copies", r"remain offline", r"exact (?:electronic )?location",
+    r"location of (?:the )?(?:illegal|infringing|unlawful) (?:content|material)",
 )
 _ORIGINAL_CUES = (
     r"\boriginal(?:ly)?\b", r"\bour (?:web ?site|site|product|page|official|app|blog|wiki|own)", r"official",
@@ -343,7 +344,8 @@ def _read_role(url: str, before: str, after: str, section: str | None, context: 
         return intro
     if not on_platform:
         return "original_work" if (_cue_role("\n".join(context)) or "original_work") != "other" else "other"
-    return "other" if _PREVIOUS_LINE_OTHER.search(previous) else "infringing"
+    # a label line just above ("Profile:", "License:") names what the link is; a sentence mentioning a licence does not
+    return "other" if len(previous.strip()) <= 80 and _PREVIOUS_LINE_OTHER.search(previous) else "infringing"
 
 
 def _add(out: list[NoticeURL], seen: set[tuple[str, str]], item: NoticeURL) -> None:

@@ -95,8 +95,9 @@ def test_eml_html_body_is_untrusted_text_attachments_recorded_and_defects_kept()
     assert "https://github.com/pirate3/moon-atlas" in infringing  # from the text/plain attachment
     assert "https://example-studio.com/moon-atlas" in [u.normalised for u in notice.urls if u.role == "original_work"]
     assert not any("evil.example" in (u.as_written or "") for u in notice.urls)
-    kept = {a["name"]: a["kept"] for a in notice.attachments}
-    assert kept == {"list.txt": True, "letter.pdf": False}
+    kept = {a["name"]: (a["kept"], a.get("read", False)) for a in notice.attachments}
+    assert kept == {"list.txt": (True, True), "letter.pdf": (True, False)}  # both kept as evidence; text read
+    assert [name for name, _ in notice.files] == ["list.txt", "letter.pdf"]
     assert notice.kind == "notice" and notice.regime == "dmca"
 
 
