@@ -83,6 +83,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest perceptual-hash distance for an image match (-1: the method's default)."),
     Setting("now", None, "instant", "takedown",
             "Pin the clock to this instant (tests, back-dating a paper record); recorded in every event."),
+    Setting("jurisdiction", "US", "text", "takedown",
+            "Whose public holidays make business days: an ISO 3166 country, optionally with a subdivision (US, IE, "
+            "DE-BY, FR); from the holidays package."),
     Setting("calendar", None, "path", "takedown",
             "Business-day calendar file (JSON or 'YYYY-MM-DD name' lines) instead of the US federal holidays."),
     Setting("operator_name", "Content compliance team", "text", "takedown",

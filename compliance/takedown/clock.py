@@ -1,7 +1,8 @@
 """Business-day calendars, statutory deadlines and the clock seam every takedown decision is timed by.
 
-Pure: nothing here reads the database. The US federal calendar follows 5 U.S.C. 6103 and OPM's
-observance rules; deadlines cite the provision they implement, or say that they are our policy.
+Pure: nothing here reads the database. Public holidays come from the maintained `holidays` package for the
+operator's jurisdiction (US federal by default: 5 U.S.C. 6103 with OPM's observed days; an EU operator names its
+member state); deadlines cite the provision they implement, or say that they are our policy.
 
 `PROVENANCE_NOW` (an ISO 8601 datetime) pins `system_clock()` to a fixed instant. It exists for
 end-to-end tests and for back-dating a ticket entered late from a paper record; a clock set this way
@@ -27,58 +28,45 @@ from compliance.errors import InputError
 NOW_ENV = "PROVENANCE_NOW"  # the `now` setting
 
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_JUNETEENTH_FROM = 2021  # Juneteenth National Independence Day Act, Pub. L. 117-17 (June 17, 2021)
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    """The n-th `weekday` (0 = Monday) of the month; n = -1 is the last one."""
-    if n > 0:
-        first = date(year, month, 1)
-        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-    last = date(year, month, _calendar.monthrange(year, month)[1])
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
+def _jurisdiction(code: str) -> tuple[str, str | None]:
+    """("DE", "BY") from "DE-BY"; a country alone from "US"; InputError for what the holidays package lacks."""
+    import holidays
+
+    country, _, subdiv = code.strip().upper().partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise InputError(f"jurisdiction {code!r} is not a country the holidays package knows.",
+                         "use an ISO 3166 code such as US, IE, DE or FR (PROVENANCE_JURISDICTION).")
+    if subdiv and subdiv not in supported[country]:
+        raise InputError(f"jurisdiction {code!r}: {country} has no subdivision {subdiv!r}.",
+                         f"use one of {', '.join(supported[country][:12])}..." if supported[country] else
+                         f"use {country} alone.")
+    return country, subdiv or None
 
 
-def _observed(day: date) -> date:
-    """5 U.S.C. 6103(b); E.O. 11582: Saturday holidays move to Friday, Sunday ones to Monday."""
-    if day.weekday() == 5:
-        return day - timedelta(days=1)
-    if day.weekday() == 6:
-        return day + timedelta(days=1)
-    return day
+@lru_cache(maxsize=64)
+def _public(country: str, subdiv: str | None, year: int) -> tuple[tuple[date, str], ...]:
+    """The public holidays of a jurisdiction in a year, observed days included (the maintained `holidays` package)."""
+    import holidays
 
-
-@lru_cache(maxsize=256)
-def _federal(year: int) -> tuple[tuple[date, str], ...]:
-    # 5 U.S.C. 6103(a): the eleven legal public holidays (Inauguration Day is DC-area only: left out).
-    fixed = [
-        (date(year, 1, 1), "New Year's Day"),
-        (_nth_weekday(year, 1, 0, 3), "Birthday of Martin Luther King, Jr."),
-        (_nth_weekday(year, 2, 0, 3), "Washington's Birthday"),
-        (_nth_weekday(year, 5, 0, -1), "Memorial Day"),
-        (date(year, 7, 4), "Independence Day"),
-        (_nth_weekday(year, 9, 0, 1), "Labor Day"),
-        (_nth_weekday(year, 10, 0, 2), "Columbus Day"),
-        (date(year, 11, 11), "Veterans Day"),
-        (_nth_weekday(year, 11, 3, 4), "Thanksgiving Day"),
-        (date(year, 12, 25), "Christmas Day"),
-    ]
-    if year >= _JUNETEENTH_FROM:
-        fixed.append((date(year, 6, 19), "Juneteenth National Independence Day"))
-    out = []
-    for actual, name in fixed:
-        seen = _observed(actual)
-        out.append((seen, name if seen == actual else f"{name} (observed)"))
-    return tuple(sorted(out))
+    table = holidays.country_holidays(country, subdiv=subdiv, years=year)
+    return tuple(sorted((day, str(name)) for day, name in table.items()))
 
 
 def us_federal_holidays(year: int) -> dict[date, str]:
-    """The year's federal holidays keyed by the day they are observed, as OPM lists them.
+    """The year's federal holidays keyed by the weekday they are observed on, as OPM lists them (5 U.S.C. 6103).
 
     New Year's Day on a Saturday is observed on the preceding 31 December, so the table for a
     year can hold a date of the year before (OPM's 2022 table lists Friday 2021-12-31).
     """
-    return dict(_federal(year))
+    def new_years_eve(day: date, name: str) -> bool:  # the observed New Year's Day of the year after
+        return day.month == 12 and "New Year" in name
+
+    this_year = [(d, n) for d, n in _public("US", None, year) if not new_years_eve(d, n)]
+    spilled = [(d, n) for d, n in _public("US", None, year - 1) if new_years_eve(d, n)]
+    return {day: name for day, name in sorted(spilled + this_year) if day.weekday() < 5}
 
 
 class BusinessCalendar:
@@ -86,13 +74,17 @@ class BusinessCalendar:
 
     def __init__(self, holidays: Mapping[date, str] | None = None,
                  weekend: frozenset[int] = frozenset({5, 6}), name: str = "US federal", *,
-                 include_us_federal: bool | None = None, tz: tzinfo | None = None) -> None:
+                 include_us_federal: bool | None = None, tz: tzinfo | None = None,
+                 jurisdiction: str | None = None) -> None:
         if not weekend <= frozenset(range(7)) or len(weekend) == 7:
             raise InputError(f"Weekend {sorted(weekend)} is not a set of 0-6 weekdays leaving a working day.",
                              "use weekday numbers 0 (Monday) to 6 (Sunday)")
         self.holidays: dict[date, str] = dict(holidays or {})
         # No table given: the US federal rules, computed for whatever year is asked about.
         self.include_us_federal = holidays is None if include_us_federal is None else include_us_federal
+        # The public holidays of a jurisdiction ("US", "IE", "DE-BY") from the holidays package, if one is named.
+        code = jurisdiction or ("US" if self.include_us_federal else None)
+        self.jurisdiction: tuple[str, str | None] | None = _jurisdiction(code) if code else None
         self.weekend = frozenset(weekend)
         self.name = name
         self.tz = tz  # aware datetimes are read in this zone before their date is taken
@@ -104,9 +96,9 @@ class BusinessCalendar:
         """The holiday's name if `day` is one in this calendar."""
         if day in self.holidays:
             return self.holidays[day]
-        if self.include_us_federal:
+        if self.jurisdiction is not None:
             for year in (day.year, day.year + 1):  # 31 Dec may observe next year's New Year's Day
-                name = dict(_federal(year)).get(day)
+                name = dict(_public(*self.jurisdiction, year)).get(day)
                 if name:
                     return name
         return None
@@ -154,13 +146,18 @@ class BusinessCalendar:
 
 
 def default_calendar() -> BusinessCalendar:
-    """US federal business days, any year; or the calendar file named by the `calendar` setting."""
+    """The calendar file named by the `calendar` setting, else the public holidays of the `jurisdiction` setting
+    (US federal by default; an EU operator names its member state, "IE", "DE-BY")."""
     from compliance.settings import value
 
     path = value("calendar")
     if path:
         return BusinessCalendar.from_file(Path(path))
-    return BusinessCalendar()
+    code = str(value("jurisdiction") or "US")
+    if code.strip().upper() == "US":
+        return BusinessCalendar()
+    return BusinessCalendar({}, name=f"{code.strip().upper()} public holidays", include_us_federal=False,
+                            jurisdiction=code)
 
 
 def _weekend(value: object, where: str) -> frozenset[int]:
@@ -201,9 +198,10 @@ _SETTING = re.compile(r"(name|weekend|include|timezone)\s*:\s*(.*?)\s*\Z", re.IG
 def parse_calendar(text: str, source: str = "calendar") -> BusinessCalendar:
     """Parse a calendar: a JSON object, or text with `YYYY-MM-DD name` lines and optional settings.
 
-    Text settings: `name: ...`, `weekend: sat sun`, `include: us-federal`, `timezone: Area/City`;
-    `#` starts a comment. JSON keys: name, weekend, include_us_federal, timezone, and holidays as
-    `{"YYYY-MM-DD": "name"}` or `[{"date": ..., "name": ...}]`.
+    Text settings: `name: ...`, `weekend: sat sun`, `include: us-federal` (or a jurisdiction's public holidays:
+    `include: IE`, `include: DE-BY`), `timezone: Area/City`; `#` starts a comment. JSON keys: name, weekend,
+    include_us_federal, jurisdiction, timezone, and holidays as `{"YYYY-MM-DD": "name"}` or
+    `[{"date": ..., "name": ...}]`.
     """
     if text.lstrip().startswith("{"):
         return _parse_json(text, source)
@@ -222,9 +220,10 @@ def parse_calendar(text: str, source: str = "calendar") -> BusinessCalendar:
             elif key == "timezone":
                 options["tz"] = _zone(value, where)
             elif key == "include":
-                if value.lower().replace("_", "-") not in ("us-federal", "us federal"):
-                    raise InputError(f"{where}: cannot include {value!r}.", "the only built-in is us-federal")
-                options["include_us_federal"] = True
+                if value.lower().replace("_", "-") in ("us-federal", "us federal"):
+                    options["include_us_federal"] = True
+                else:
+                    options["jurisdiction"] = _included(value, where)
             else:
                 options["name"] = value
             continue
@@ -235,7 +234,18 @@ def parse_calendar(text: str, source: str = "calendar") -> BusinessCalendar:
         holidays[_day(match.group(1), where)] = match.group(2)
     return BusinessCalendar(holidays, options.get("weekend", frozenset({5, 6})),
                             options.get("name", Path(source).stem or "custom"),
-                            include_us_federal=options.get("include_us_federal", False), tz=options.get("tz"))
+                            include_us_federal=options.get("include_us_federal", False), tz=options.get("tz"),
+                            jurisdiction=options.get("jurisdiction"))
+
+
+def _included(value: str, where: str) -> str:
+    """A jurisdiction code a calendar file includes the public holidays of; errors name the line."""
+    try:
+        _jurisdiction(value)
+    except InputError as exc:
+        raise InputError(f"{where}: cannot include {value!r} ({exc.message})",
+                         "include us-federal or a jurisdiction such as IE or DE-BY") from None
+    return value
 
 
 def _parse_json(text: str, source: str) -> BusinessCalendar:
@@ -261,8 +271,10 @@ def _parse_json(text: str, source: str) -> BusinessCalendar:
         holidays[_day(day, where)] = name.strip()
     weekend = _weekend(raw["weekend"], source) if "weekend" in raw else frozenset({5, 6})
     tz = _zone(raw["timezone"], source) if raw.get("timezone") else None
+    jurisdiction = _included(str(raw["jurisdiction"]), source) if raw.get("jurisdiction") else None
     return BusinessCalendar(holidays, weekend, str(raw.get("name") or Path(source).stem or "custom"),
-                            include_us_federal=bool(raw.get("include_us_federal", False)), tz=tz)
+                            include_us_federal=bool(raw.get("include_us_federal", False)), tz=tz,
+                            jurisdiction=jurisdiction)
 
 
 # ---- deadlines -------------------------------------------------------------------------------

@@ -224,3 +224,27 @@ def test_stats_median_and_nearest_rank_p90() -> None:
     assert p90(values) == 9 and p90([7]) == 7 and p90(range(1, 12)) == 10
     a = datetime(2025, 1, 1, tzinfo=timezone.utc)
     assert hours_between(a, a + timedelta(minutes=90)) == 1.5
+
+
+def test_an_eu_operators_business_days_follow_its_member_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROVENANCE_JURISDICTION", "IE")
+    cal = default_calendar()
+    assert cal.name == "IE public holidays"
+    assert not cal.is_business_day(D("2026-03-17"))  # St Patrick's Day
+    assert cal.is_business_day(D("2026-07-03"))  # not a holiday outside the US
+    monkeypatch.setenv("PROVENANCE_JURISDICTION", "DE-BY")
+    assert not default_calendar().is_business_day(D("2026-01-06"))  # Epiphany in Bavaria
+    monkeypatch.setenv("PROVENANCE_JURISDICTION", "DE-BE")
+    assert default_calendar().is_business_day(D("2026-01-06"))  # not in Berlin
+    monkeypatch.setenv("PROVENANCE_JURISDICTION", "XX")
+    with pytest.raises(InputError) as info:
+        default_calendar()
+    assert "PROVENANCE_JURISDICTION" in info.value.one_line()
+
+
+def test_a_calendar_file_may_include_a_jurisdiction() -> None:
+    cal = parse_calendar("name: Dublin desk\ninclude: IE\n2026-12-24 Office closed\n")
+    assert not cal.is_business_day(D("2026-03-17")) and not cal.is_business_day(D("2026-12-24"))
+    with pytest.raises(InputError) as info:
+        parse_calendar("\ninclude: Atlantis\n")
+    assert "line 2" in info.value.one_line()
