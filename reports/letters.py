@@ -34,9 +34,9 @@ from reports.statement_of_reasons import render_statement_of_reasons, statement_
 from reports.environment import environment
 from reports.filters import as_dict, as_list
 
-LETTER_KINDS = ("acknowledgement", "cure_request", "decision_complainant", "notice_to_uploader",
+LETTER_KINDS = ("acknowledgement", "cure_request", "decision_complainant", "notice_to_uploader", "complaint_decision",
                 "counter_forwarded", "restoration")
-OUTCOMES = ("removed", "disabled", "rejected", "credit_fixed")
+OUTCOMES = ("removed", "disabled", "rejected", "credit_fixed", "upheld", "reversed")
 
 # Plain words for each element a notice must contain, with the provision that names it.
 NOTICE_ELEMENTS: dict[str, tuple[str, str]] = {
@@ -87,6 +87,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "notice_to_uploader": ("decision.outcome",),
     "counter_forwarded": ("dates.counter_received_at", "dates.putback_earliest", "dates.putback_latest"),
     "restoration": ("dates.restored_at",),
+    "complaint_decision": ("decision.outcome", "decision.reason"),
 }
 _COMMON = ("date", "ticket.id", "sender.name", "sender.contact")
 
@@ -172,6 +173,7 @@ def _view(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         "decision": {"outcome": outcome, "reason": decision.get("reason")},
         "counter_text": as_dict(data.get("counter_notice")).get("text"),
         "restoration_reason": as_dict(data.get("restoration")).get("reason"),
+        "parent_ticket": data.get("parent_ticket"),
         "dates": {k: as_dict(data.get("dates")).get(k) for k in (
             "cure_deadline", "decided_at", "counter_received_at", "putback_earliest", "putback_latest",
             "restored_at", "complaint_deadline")},

@@ -33,6 +33,7 @@ from typing import Any
 
 from compliance.errors import ReportError
 from reports.environment import environment
+from reports import tdb_rules as tdb
 from reports.filters import as_dict, iso_day
 
 VISIBILITY = {"removed": "DECISION_VISIBILITY_CONTENT_REMOVED", "disabled": "DECISION_VISIBILITY_CONTENT_DISABLED",
@@ -70,9 +71,9 @@ PRIVATE = "[private]"
 
 
 def _enum(value: object, table: Mapping[str, str], prefix: str, what: str) -> str:
-    """A short name ("removed") or the database key itself ("DECISION_VISIBILITY_CONTENT_REMOVED")."""
+    """A short name ("removed") or one of the database's own keys ("DECISION_VISIBILITY_CONTENT_REMOVED")."""
     raw = str(value or "").strip()
-    if raw in table.values() or (raw.startswith(prefix) and raw.isupper()):
+    if raw in table.values():
         return raw
     if raw.lower() in table:
         return table[raw.lower()]
@@ -125,12 +126,23 @@ def scrub(text: object, names: Iterable[str] = ()) -> str:
     return " ".join(out.split())
 
 
+def _safe_id(value: str) -> str:
+    """An id in the puid alphabet, injectively: other characters written as _XX hex ("doc.17" -> "doc_2e17")."""
+    return _PUID_UNSAFE.sub(lambda m: "".join(f"_{b:02x}" for b in m.group().encode("utf-8")), value)
+
+
 def _puid(data: Mapping[str, Any], names: list[str]) -> str:
-    # Our ids only (ticket and item): "puid" must be [A-Za-z0-9_-]{1,500} and carry no personal data.
-    ticket_id = scrub(as_dict(data.get("ticket")).get("id"), names)
-    item_id = scrub(as_dict(data.get("item")).get("id"), names)
-    raw = f"ticket-{ticket_id}" + (f"-item-{item_id}" if item_id else "")
-    return _PUID_UNSAFE.sub("-", raw.replace(PRIVATE, "x")).strip("-")[:500]
+    # Our ids only (ticket, item, decision): the database keeps each puid per platform forever, so a second decision
+    # about the same item (after a complaint, a restoration) needs its own; no personal data ever goes in it.
+    ticket_id = str(as_dict(data.get("ticket")).get("id") or "").strip()
+    if not ticket_id:
+        raise ReportError("A statement of reasons needs ticket.id (its puid is built from it).",
+                          "pass the ticket's id in the statement data")
+    item_id = scrub(as_dict(data.get("item")).get("id"), names).replace(PRIVATE, "x")
+    decision_id = str(as_dict(data.get("decision")).get("id") or "").strip()
+    raw = f"ticket-{_safe_id(ticket_id)}" + (f"-item-{_safe_id(item_id)}" if item_id else "")
+    raw += f"-decision-{_safe_id(decision_id)}" if decision_id else ""
+    return raw[:500]
 
 
 def _content_types(value: object) -> list[str]:
@@ -138,8 +150,8 @@ def _content_types(value: object) -> list[str]:
     out = []
     for item in items:
         key = str(item).strip()
-        if key.upper().startswith("CONTENT_TYPE_"):
-            out.append(key.upper())
+        if key in tdb.CONTENT_TYPES:
+            out.append(key)
         elif key.lower() in CONTENT_TYPES:
             out.append(f"CONTENT_TYPE_{key.upper()}")
         else:
@@ -158,14 +170,29 @@ def _normalised(data: Mapping[str, Any]) -> dict[str, Any]:
         "source": _enum(data.get("source") or "article_16", SOURCE, "SOURCE_", "information source"),
         "automated_decision": _enum(automated.get("decision") or "not", AUTOMATED_DECISION, "AUTOMATED_DECISION_",
                                     "automated decision"),
-        "automated_detection": bool(automated.get("detection")),
+        "automated_detection": _yes(automated.get("detection")),
         "scope": _scope(decision.get("territorial_scope")),
         "content_types": _content_types(item.get("content_type")),
         "application_date": iso_day(decision.get("application_date") or data.get("date")),
         "end_date": iso_day(decision.get("end_date")),
         "content_date": iso_day(item.get("content_date")),
-        "category": str(data.get("category") or DEFAULT_CATEGORY),
+        "category": _category(data.get("category")),
     }
+
+
+def _yes(value: object) -> bool:
+    """A yes/no answer however it is written ("false" and "no" are no, as False is)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("yes", "true", "1", "y")
+    return bool(value)
+
+
+def _category(value: object) -> str:
+    category = str(value or DEFAULT_CATEGORY).strip()
+    if category not in tdb.CATEGORIES:
+        raise ReportError(f"Unknown statement category {category!r}.",
+                          "use one of the database's STATEMENT_CATEGORY_* keys")
+    return category
 
 
 def statement_of_reasons_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -185,8 +212,8 @@ def statement_of_reasons_json(data: dict[str, Any]) -> dict[str, Any]:
         "content_date": n["content_date"],
         "application_date": n["application_date"],
         "end_date_visibility_restriction": n["end_date"],
-        "decision_facts": scrub(data.get("facts") or "Decision taken on a notice about reproduced content.",
-                                names)[:5000],
+        "decision_facts": (scrub(data.get("facts"), names)
+                           or "Decision taken on a notice about reproduced content.")[:5000],
         "source_type": n["source"],
         "automated_detection": "Yes" if n["automated_detection"] else "No",
         "automated_decision": n["automated_decision"],
@@ -195,19 +222,27 @@ def statement_of_reasons_json(data: dict[str, Any]) -> dict[str, Any]:
     if n["category"] == DEFAULT_CATEGORY:
         out["category_specification"] = ["KEYWORD_COPYRIGHT_INFRINGEMENT"]
     if n["ground"] == GROUND["illegal"]:
-        out["illegal_content_legal_ground"] = scrub(decision.get("legal_ground") or "Copyright infringement",
-                                                    names)[:500]
+        out["illegal_content_legal_ground"] = (scrub(decision.get("legal_ground"), names)
+                                               or "Copyright infringement")[:500]
         out["illegal_content_explanation"] = scrub(decision.get("explanation"), names)[:2000]
     else:
         out["incompatible_content_ground"] = scrub(decision.get("contractual_ground"), names)[:500]
         out["incompatible_content_explanation"] = scrub(decision.get("contractual_explanation"), names)[:2000]
         out["incompatible_content_illegal"] = "Yes" if decision.get("legal_ground") else "No"
+    for key, field in (("DECISION_VISIBILITY_OTHER", "visibility_other"), ("CONTENT_TYPE_OTHER", "content_type_other")):
+        if key in out["decision_visibility"] + out["content_type"]:
+            out["decision_visibility_other" if field == "visibility_other" else field] = scrub(
+                decision.get(field) or as_dict(data.get("item")).get(field), names)[:500]
     reference = decision.get("reference_url")
-    if isinstance(reference, str) and re.match(r"https?://[^\s@]+\Z", reference):
-        out["decision_ground_reference_url"] = reference[:500]
-    language = str(as_dict(data.get("item")).get("language") or "")
-    if re.fullmatch(r"[A-Za-z]{2}", language):
-        out["content_language"] = language.upper()
+    if isinstance(reference, str) and len(reference) <= 500 and tdb.url_accepted(reference):
+        out["decision_ground_reference_url"] = reference  # a URL over 500 characters is dropped, never cut
+    language = str(as_dict(data.get("item")).get("language") or "").split("-")[0].upper()
+    if language in tdb.LANGUAGES:
+        out["content_language"] = language
+    errors = tdb.store_request_errors(out)
+    if errors:
+        raise ReportError(f"The statement of reasons would be refused by the DSA Transparency Database: "
+                          f"{'; '.join(errors)}.", "correct the decision data (see reports/tdb_rules.py)")
     return out
 
 

@@ -43,7 +43,7 @@ from reports.filters import as_dict
 from reports.render import FORMATS, render
 CSV_HEADER = ("section", "metric", "key", "value", "unit")
 
-KINDS = ("notice", "counter_notice", "retraction", "reversal", "other")
+KINDS = ("notice", "counter_notice", "retraction", "reversal", "complaint", "other")
 REGIMES = ("dmca", "dsa", "other")
 OUTCOMES = ("removed", "disabled", "rejected", "credit_fixed", "pending")
 TIMINGS = (("to_action", "Receipt to action (content removed or disabled)"),

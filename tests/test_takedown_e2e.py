@@ -274,8 +274,9 @@ def test_act_on_copies_dated_as_pages_write_it(takedown_env: dict[str, Any], wri
                                                 content_date: str | None) -> None:
     env = takedown_env
     _date_every_document(env["db"], written)
-    assert cli(env, "takedown", "ingest", str(env["notice"]), "--no-capture").returncode == 0
-    proc = cli(env, "takedown", "act", "1", "--remove", "--reason", "copy")
+    later = "2030-01-02T10:00:00+00:00"  # decided after every date involved (content cannot postdate the decision)
+    assert cli(env, "takedown", "ingest", str(env["notice"]), "--no-capture", now=later).returncode == 0
+    proc = cli(env, "takedown", "act", "1", "--remove", "--reason", "copy", now=later)
     assert proc.returncode == 0, proc.stderr
     sor = json.loads((env["work"] / "letters" / "ticket-1-statement-of-reasons.json").read_text(encoding="utf-8"))
     first_seen = sqlite3.connect(env["db"]).execute("select min(substr(first_seen, 1, 10)) from document").fetchone()

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from compliance.demo.server import DEMO_SITES, SiteServers, sites_dir
+from reports.tdb_rules import store_request_errors
 from tests.cli_helpers import run_cli
 
 NOW = "2026-03-10T10:00:00+00:00"
@@ -132,6 +133,7 @@ def test_a_mailbox_walked_to_its_outcomes(desk: dict[str, Any]) -> None:
     assert cli("takedown", "act", "4", "--remove", "--reason", "photo used without licence").returncode == 0
     sor = json.loads((letters / "ticket-4-statement-of-reasons.json").read_text("utf-8"))
     assert sor["source_type"] == "SOURCE_ARTICLE_16" and sor["decision_visibility"]
+    assert store_request_errors(sor) == []  # the EU Transparency Database would store it
     assert cli("takedown", "act", "3", "--fix-credit", "--reason", "credit line added").returncode == 0
     page = desk["sites"] / "digest" / "articles" / "harbour-shelter-cats.html"
     page.write_text(page.read_text("utf-8").replace(
@@ -140,3 +142,25 @@ def test_a_mailbox_walked_to_its_outcomes(desk: dict[str, Any]) -> None:
     proc = cli("takedown", "verify", "3", "--warc-dir", str(tmp / "warc"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert [_show(desk, n)["status"] for n in (1, 3, 4)] == ["actioned", "closed", "actioned"]
+
+    # The uploader complains about the DSA removal (Art. 20): admissible within six months, decided with reasons.
+    complaint = tmp / "complaint.txt"
+    complaint.write_text("I complain about your decision to remove my page weekend-pick-space-portraits: the photo is "
+                         "licensed to us by the photographer.\n\nSam Uploader\nsam@dailydigest-writers.example\n",
+                         encoding="utf-8")
+    proc = cli("takedown", "complaint", "4", str(complaint))
+    assert proc.returncode == 0 and "complaint 5 against ticket 4: admissible" in proc.stdout, proc.stderr
+    proc = cli("takedown", "act", "5", "--reverse", "--reason", "the uploader showed the photographer's licence")
+    assert proc.returncode == 0, proc.stderr
+    assert _show(desk, 4)["status"] == "restored" and _show(desk, 5)["outcome"] == "reversed"
+    decision = (letters / "ticket-5-complaint-decision.txt").read_text("utf-8")
+    assert "We have reversed our decision" in decision and "Article 21" in decision
+    late = tmp / "late.txt"
+    late.write_text("I complain about your decision on the Valdoria page.\n\nJo Reader\n", encoding="utf-8")
+    proc = cli("takedown", "complaint", "1", str(late), now="2026-10-01T10:00:00+00:00")
+    assert proc.returncode == 1 and "after the window closed on 2026-09-10" in proc.stderr
+    figures = json.loads(cli("report", "transparency", "--from", "2026-01-01", "--to", "2026-12-31",
+                             "--format", "json", now="2026-10-02T10:00:00+00:00").stdout)
+    assert figures["dsa"]["art15_1_d"]["complaints_received"] == 2
+    assert figures["dsa"]["art15_1_d"]["decisions_reversed"] == 1
+    assert figures["dsa"]["art15_1_d"]["rejected_out_of_time"] == 1

@@ -55,7 +55,8 @@ def letter_data(session: Session, ticket: Ticket, today: datetime) -> dict[str, 
         "works": list(ticket.works),
         "urls": {"infringing": [u["as_written"] for u in ticket.urls if u.get("role") == "infringing"],
                  "original_work": [u["as_written"] for u in ticket.urls if u.get("role") == "original_work"]},
-        "copies": [{"url": c.url, "found_by": c.found_by, "distance": c.distance} for c in ticket.copies],
+        "copies": [{"url": c.url, "found_by": c.found_by, "distance": c.distance}
+                   for c in (parent.copies if ticket.kind == "complaint" and parent else ticket.copies)],
         "missing": missing,
         "decision": {"outcome": ticket.outcome or "rejected", "reason": _decision_reason(session, ticket)},
         "counter_notice": {"text": counter_text},
@@ -75,7 +76,8 @@ def _decision_reason(session: Session, ticket: Ticket) -> str:
     """The reason the operator gave with the decision (the newest act event)."""
     reason = session.scalar(
         select(TicketEvent.reason)
-        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.action.in_(["remove", "disable", "reject", "fix_credit"]))
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.action.in_(["remove", "disable", "reject", "fix_credit",
+                                                                            "uphold", "reverse"]))
         .order_by(TicketEvent.id.desc())
     )
     return reason or ""
@@ -84,19 +86,27 @@ def _decision_reason(session: Session, ticket: Ticket) -> str:
 def statement_data(session: Session, ticket: Ticket, today: datetime) -> dict[str, Any]:
     """DSA Art. 17 statement-of-reasons input for the ticket's decision (first copy as the item)."""
     first = ticket.copies[0] if ticket.copies else None
-    content_date = today.date().isoformat()
+    applied = (ticket.decided_at or today).date()
+    content_day, language = applied, None
     if first is not None and first.document_id is not None:
         doc = session.get(Document, first.document_id)
         if doc is not None:
-            content_date = (doc.published_at or doc.first_seen).date().isoformat()
+            # content cannot postdate the decision about it: a page dated in the future is read as of the decision
+            content_day, language = min((doc.published_at or doc.first_seen).date(), applied), doc.language
+    content_date = content_day.isoformat()
+    decision_event = session.scalar(
+        select(TicketEvent.id).where(TicketEvent.ticket_id == ticket.id,
+                                     TicketEvent.action.in_(["remove", "disable", "reject", "fix_credit"]))
+        .order_by(TicketEvent.id.desc()))
     automated = any(c.found_by != "listed" for c in ticket.copies)
     outcome = ticket.outcome or "removed"
     return {
         "date": today.date().isoformat(),
         "ticket": {"id": ticket.id, "regime": ticket.regime, "received_at": _iso(ticket.received_at)},
         "item": {"id": f"copy-{first.id}" if first else "none", "url": first.url if first else "",
-                 "content_type": "image" if first and first.image_id else "text", "content_date": content_date},
-        "decision": {"visibility": "disabled" if outcome == "disabled" else "removed",
+                 "content_type": "image" if first and first.image_id else "text", "content_date": content_date,
+                 "language": language},
+        "decision": {"id": decision_event, "visibility": "disabled" if outcome == "disabled" else "removed",
                      "ground": "illegal", "legal_ground": "Copyright infringement",
                      "explanation": "The content reproduces a copyrighted work identified in a notice, "
                                     "confirmed by comparing it with the original.",

@@ -21,7 +21,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "incomplete": frozenset({"valid", "rejected", "closed"}),
     "valid": frozenset({"matched", "rejected", "closed"}),
     "matched": frozenset({"actioned", "rejected"}),
-    "actioned": frozenset({"countered", "closed"}),
+    "actioned": frozenset({"countered", "closed", "restored"}),  # restored: reversed on complaint (DSA Art. 20(4))
     "countered": frozenset({"restored", "closed"}),
     "restored": frozenset({"closed"}),
     "rejected": frozenset({"closed"}),

@@ -18,6 +18,9 @@ from compliance.cli.takedown import ACTOR_HELP, PROFILE_HELP, actor_name, clock_
 @click.option("--disable", "action", flag_value="disable", help="Disable access to the content.")
 @click.option("--reject", "action", flag_value="reject", help="Reject the request.")
 @click.option("--fix-credit", "action", flag_value="fix_credit", help="Keep the content and correct its credit.")
+@click.option("--uphold", "action", flag_value="uphold", help="A complaint: the decision complained about stands.")
+@click.option("--reverse", "action", flag_value="reverse",
+              help="A complaint: reverse the decision complained about (its content is put back).")
 @click.option("--reason", required=True, help="Why (recorded in the event and the letters).")
 @click.option("--export", default=None, metavar="FILE", help="Removal list CSV (default: removal-list-ticket-ID.csv).")
 @click.option("--letters-dir", default="letters", show_default=True, help="Folder for the letters written.")
@@ -26,7 +29,8 @@ from compliance.cli.takedown import ACTOR_HELP, PROFILE_HELP, actor_name, clock_
 @click.pass_context
 def act_cmd(ctx: click.Context, ticket_id: int, action: str | None, reason: str, export: str | None,
             letters_dir: str, actor: str | None, db: str | None) -> None:
-    """Decide a matched ticket: --remove, --disable, --reject or --fix-credit, with --reason.
+    """Decide a matched ticket (--remove, --disable, --reject or --fix-credit) or a complaint (--uphold or
+    --reverse), with --reason.
 
     Removing marks every copy taken down (evidence is kept), exports the removal list and writes
     the decision letter, the notice to the uploader and the DSA statement of reasons.
@@ -35,10 +39,14 @@ def act_cmd(ctx: click.Context, ticket_id: int, action: str | None, reason: str,
     from compliance.takedown.workflow import act
 
     if action is None:
-        raise UserFacingError("say what to do. Fix: add --remove, --disable, --reject or --fix-credit.")
+        raise UserFacingError("say what to do. Fix: add --remove, --disable, --reject or --fix-credit (a complaint: "
+                              "--uphold or --reverse).")
     engine = open_engine(ctx, db)
     folder = letters_folder(Path(letters_dir))
     now = clock_now()
+    if action in ("uphold", "reverse"):
+        _decide_complaint(engine, ticket_id, action, reason, now, actor_name(actor), folder)
+        return
     kinds = ["decision_complainant"]
     if action in ("remove", "disable"):  # DSA Art. 17: a statement of reasons goes with a restriction only
         kinds += ["notice_to_uploader", "statement_of_reasons"]
@@ -53,6 +61,55 @@ def act_cmd(ctx: click.Context, ticket_id: int, action: str | None, reason: str,
     for path_written in letters:
         echo(f"letter: {path_written}")
     echo(f"ticket {ticket_id}: {action.replace('_', ' ')} recorded")
+
+
+def _decide_complaint(engine: Any, complaint_id: int, action: str, reason: str, now: Any, actor: str,
+                      folder: Path) -> None:
+    from compliance.cli.letters import add_letters, unit_of_work
+    from compliance.takedown.complaints import decide
+
+    with unit_of_work(engine) as (session, outbox):  # the decision on the complaint and its reasoned letter
+        decide(session, complaint_id, action, reason, now, actor)
+        letters = add_letters(session, outbox, complaint_id, ["complaint_decision"], folder, now)
+    for path_written in letters:
+        echo(f"letter: {path_written}")
+    echo(f"complaint {complaint_id}: decision {'reversed' if action == 'reverse' else 'upheld'}")
+
+
+@takedown_group.command("complaint")
+@click.argument("ticket_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--letters-dir", default="letters", show_default=True, help="Folder for the letters written.")
+@click.option("--actor", default=None, help=ACTOR_HELP)
+@db_option
+@click.pass_context
+def complaint_cmd(ctx: click.Context, ticket_id: int, file: Path, letters_dir: str, actor: str | None,
+                  db: str | None) -> None:
+    """Lodge an internal complaint against a decided ticket (DSA Art. 20): within six months of the decision.
+
+    The complaint becomes a ticket of its own; decide it with `takedown act COMPLAINT_ID --uphold|--reverse`.
+    """
+    from compliance.cli.letters import add_letters, letters_folder, unit_of_work
+    from compliance.takedown.complaints import lodge
+    from compliance.takedown.notices.intake import parse_file
+
+    engine = open_engine(ctx, db)
+    notices = parse_file(file, notice_service(engine, None))
+    if len(notices) != 1:
+        raise UserFacingError(f"{file} holds {len(notices)} messages; a complaint file must hold one.")
+    folder = letters_folder(Path(letters_dir))
+    now = clock_now()
+    with unit_of_work(engine) as (session, outbox):
+        result = lodge(session, ticket_id, notices[0], now, actor_name(actor))
+        letters = add_letters(session, outbox, result.complaint_id, ["acknowledgement"], folder, now)
+    for path_written in letters:
+        echo(f"letter: {path_written}")
+    if not result.admissible:
+        raise UserFacingError(f"the complaint (ticket {result.complaint_id}) came after the window closed on "
+                              f"{result.deadline} (DSA Art. 20(1)); recorded as rejected. Fix: nothing to do; the "
+                              "complainant may still go to an out-of-court body or a court.")
+    echo(f"complaint {result.complaint_id} against ticket {ticket_id}: admissible (window until {result.deadline});"
+         f" decide it with `provenance takedown act {result.complaint_id} --uphold|--reverse --reason ...`")
 
 
 def _removal_csv(rows: list[dict[str, Any]]) -> str:

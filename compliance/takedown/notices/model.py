@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-KINDS = ("notice", "counter_notice", "retraction", "reversal", "other")
+KINDS = ("notice", "counter_notice", "retraction", "reversal", "complaint", "other")
 REGIMES = ("dmca", "dsa", "other")
 REMEDIES = ("remove", "credit", "licence_fee", "restore", "none")
 URL_ROLES = ("infringing", "original_work", "other")
