@@ -54,8 +54,8 @@ def completeness_text(notice: ParsedNotice) -> str:
     """
     if notice.source_format == "eml" and notice.sender and "@" in notice.sender:
         name = (notice.parties or {}).get("complainant") or ""
-        sender = f"{name} <{notice.sender}>" if name and "@" not in name else notice.sender
-        return f"{notice.text}\n[e-mail header] From: {sender}"
+        sender = f"{name}, {notice.sender}" if name and "@" not in name else notice.sender  # no <>: read as markup
+        return f"[e-mail header] From: {sender}\n\n{notice.text}"  # first, so the letter still ends as written
     if notice.source_format not in ("csv", "json"):
         return notice.text
     lines = [notice.text]

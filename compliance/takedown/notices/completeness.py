@@ -91,7 +91,8 @@ def _is_name(line: str) -> bool:
 def _signature(det: str) -> list[Span]:
     """512(c)(3)(A)(i), 512(g)(3)(A): an explicit signature, a name under a closing, or a redacted sign-off line."""
     spans = sentence_finder(rf"(?:^|\s)/?s/\s*(?:{RED}|\w)", r"//\s*signed\s*//", rf"\bsignature\s*[:：]\s*(?:{RED}|\w)",
-                   r"electronic signature\s*(?::|is below|follows)", rf"\bsigned\s*[,:]\s*(?:{RED}|\w)")(det)
+                   r"electronic signature\s*(?::|is below|follows)", rf"\bsigned\s*[,:]\s*(?:{RED}|\w)",
+                   r"\b(?:message|letter|e-?mail|notice)\s+(?:is\s+)?signed\s+by\s+[A-Z]")(det)
     spans += form_answers(r"type your full legal name below to sign this request|^[ \t]*signature[ \t]*:?[ \t]*$")(det)
     lines = line_spans(det)
     for i, (s, e) in enumerate(lines):  # a closing ("Sincerely,") and the name (or redaction) under it
@@ -104,6 +105,14 @@ def _signature(det: str) -> list[Span]:
         name = next(((ns, ne) for ns, ne in lines[i + 1:i + 3] if not re.fullmatch(r"[\s_\-]+", det[ns:ne])), None)
         if name and _is_name(det[name[0]:name[1]]):
             spans.append((s, name[1]))
+    for s, e in lines[-3:]:  # a dashed sign-off at the end ("-Tom Avery", "— Jane Doe")
+        if re.fullmatch(r"[ \t]*[-–—]{1,2}[ \t]*[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){0,3}[ \t]*", det[s:e]):
+            spans.append((s, e))
+    if len(lines) >= 2:  # a name alone on the last line, after the letter's last sentence ("License Compliance Team")
+        (ps, pe), (s, e) = lines[-2], lines[-1]
+        if (det[ps:pe].rstrip().endswith((".", "!")) and det.count("\n", pe, s) >= 2
+                and re.fullmatch(r"[ \t]*[A-Z][\w.'’&-]+(?:[ \t]+[A-Z][\w.'’&-]+){1,4}[ \t]*", det[s:e])):
+            spans.append((s, e))
     for s, e in reversed(lines[-6:]):  # the last redacted sign-off line, under which only names/dates/links follow
         line, sign_off = det[s:e].strip(), _SIGN_OFF.match(det[s:e])
         if len(line) > 80 or re.search(r"[?:]\W*$", line) or (line.endswith(".") and len(line) > 25) or (
@@ -164,11 +173,11 @@ def _material(det: str, text: str = "", service: Service = NO_SERVICE) -> list[S
 
 
 @lru_cache(maxsize=64)
-def _named_copies(text: str, service: Service = NO_SERVICE) -> tuple[Span, ...]:
-    """Spans of the links intake classifies as infringing (its cue rules: "infringing URL:", a takedown list)."""
+def _named_copies(text: str, service: Service = NO_SERVICE, role: str = "infringing") -> tuple[Span, ...]:
+    """Spans of the links intake gives `role` (its cue rules: "infringing URL:", a takedown list, "original:")."""
     spans: list[Span] = []
     for item in classify_urls(text, service=service) if text else []:
-        at = text.find(item.as_written) if item.role == "infringing" and not item.redacted else -1
+        at = text.find(item.as_written) if item.role == role and not item.redacted else -1
         if at >= 0:
             spans.append((at, at + len(item.as_written)))
     return tuple(spans)

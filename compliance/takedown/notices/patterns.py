@@ -42,11 +42,15 @@ WORK = (
     (r"(?:copyright(?:ed)?|proprietary|confidential)\s+(?:\w+\s+){0,3}(?:software|source\s+code|code|documents|works?"
     r"(?!\s+described)|forms|material(?!s\s+described)|property)\b(?!\s+described)"),
     r"(?:titles|works)\s+(?:listed|described|identified)\s+(?:below|above)", r"\bwork(?:s)? that is owned by",
-    # what news copyright is in: "Northgate Herald owns the article ...", "our photograph of the harbour fire"
+    # what news copyright is in: "Northgate Herald owns the article ...", "our photograph of the harbour fire",
+    # "as the copyright owner of that video", "content reproduced from The Miami Herald"
+    (r"\bcopyright\s+(?:owner|holder)\s+of\s+(?:that|the|this|these|our|my)\s+(?:\w+\s+){0,2}(?:video|photo\w*|"
+     r"image|article|story|text|footage|illustration)s?\b"),
+    r"\b(?:reproduced|copied|taken)\s+from\s+(?:the\s+)?[A-Z][\w&.'’-]+",
     (r"\bowns?\s+(?:the\s+)?(?:copyright\s+(?:in|to)\s+(?:the\s+)?)?(?:article|photo(?:graph)?|image|picture|story|"
      r"text|video|footage|illustration|graphic|report)s?\b"),
     (r"\b(?:our|my|his|her|their|[A-Z][\w-]*['’]s)\s+(?:\w+\s+){0,2}(?:article|photo(?:graph)?|image|picture|story|"
-     r"video|illustration|report)s?\s+(?:of|on|about|titled|entitled|called|published|taken|headlined|\")"),
+     r"video|illustration|report)s?\s+(?:of|about|titled|entitled|called|published|taken|headlined|\")"),
     r"\bowns\s+(?:all\s+right|the\s+copyright)", r"\b(?:source\s+code|files?)\s+(?:of|from|belonging to)\s+\w+",
     r"copyright(?:s|ed)?\s+(?:in|to|of)\s+(?:the\s+)?(?:\w+\s+){0,3}(?:software|code|work|book|product|game)",
     # the works named by what the rights attach to: "X's copyrights ... associated with their television channels"

@@ -182,7 +182,7 @@ _ORIGINAL_CUES = (
     r"\bmy (?:own )?(?:site|web ?site|web ?page|project|repo)", r"\bowned by", r"\boperates\b",
     r"belongs? to", r"on behalf of", r"for sale", r"sold (?:at|on|exclusively)", r"purchased?", r"product (?:page|site)",
     r"copied from the (?:project|repo|site|website)", r"authori[sz]ed example", r"claims? ownership",
-    r"identification of (?:the )?copyrighted work", r"launch site",
+    r"identification of (?:the )?copyrighted work", r"launch site", r"(?:stolen|taken|copied|lifted|ripped)\s+from",
 )
 _OTHER_CUES = (
     r"profile", r"\balias\b", r"home ?page", r"\buser(?:name)?\s*:", r"responsible", r"filed by",
