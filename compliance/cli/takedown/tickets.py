@@ -48,7 +48,12 @@ def show_cmd(ctx: click.Context, ticket_id: int, as_json: bool, db: str | None) 
     if as_json:
         echo_json(data)
         return
-    echo(f"ticket {data['id']}: {data['kind']} ({data['regime']}), {data['status']}, received {data['received_at']}")
+    echo(f"ticket {data['id']}: {data['kind']} ({data['regime']}), asks for {data['remedy'].replace('_', ' ')}, "
+         f"{data['status']}, received {data['received_at']}")
+    if data["parent_id"]:
+        echo(f"answers ticket {data['parent_id']}")
+    for defect in data["defects"][:5]:
+        echo(f"  defect: {defect}")
     c = data["completeness"]
     echo(f"completeness: {c['status']}" + (f" (missing {', '.join(c['missing'])})" if c["missing"] else ""))
     for name, el in c["elements"].items():
