@@ -1,7 +1,7 @@
 """`provenance takedown ...`: notices in, tickets through their workflow, letters and removal lists out.
 
 The group is assembled from one module per stage: `intake.py` (ingest), `tickets.py` (list, show, match, due),
-`decisions.py` (act, counter, court-action, restore, verify).
+`decisions.py` (act, counter, complaint, court-action, restore, verify).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`takedown act|counter|court-action|restore|verify`: decisions, each with its letters in one unit of work."""
+"""`takedown act|counter|complaint|court-action|restore|verify`: decisions, each with its letters in one unit of work."""
 
 from __future__ import annotations
 
