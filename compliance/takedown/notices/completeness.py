@@ -55,8 +55,23 @@ from compliance.takedown.notices.model import (
     Completeness,
     ElementCheck,
 )
-from compliance.takedown.notices.patterns import MATERIAL_PHRASES, MATERIAL_Q, RED, WORK, WORK_Q
-from compliance.takedown.notices.service import NO_SERVICE, Service, own_contact_pattern, strip_own_emails
+from compliance.takedown.notices.patterns import (
+    DSA_BONA_FIDE,
+    DSA_REASONS,
+    DSA_REASONS_Q,
+    MATERIAL_PHRASES,
+    MATERIAL_Q,
+    RED,
+    RED_PLACE,
+    WORK,
+    WORK_Q,
+)
+from compliance.takedown.notices.service import (
+    NO_SERVICE,
+    Service,
+    own_contact_pattern,
+    strip_own_emails,
+)
 from compliance.takedown.notices.spans import (
     Finder,
     Span,
@@ -71,6 +86,7 @@ from compliance.takedown.notices.urls import classify_urls
 EVIDENCE_MAX = 200
 _I = re.IGNORECASE
 _RED = re.compile(RED, _I)
+_PLACE = re.compile(RED_PLACE, _I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", _I)
 
 
@@ -139,9 +155,10 @@ def _closing_block(det: str) -> list[Span]:
 def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
     """512(c)(3)(A)(iv), 512(g)(3)(D): an address, telephone number or e-mail, as a value or a redacted field.
 
-    Lines quoting the service's own address or mailbox (the addressee's, not the sender's) are left out."""
+    Lines quoting the service's own address or mailbox (the addressee's, not the sender's) and redactions that stood
+    for a link or a site are left out."""
     own = own_contact_pattern(service)
-    clean = blank_lines_with(det, own) if own is not None else det
+    clean = _PLACE.sub(lambda m: " " * len(m.group()), blank_lines_with(det, own) if own is not None else det)
     val = rf"(?:{RED}|\+?\(?\d[\d\s().-]{{6,}}\d|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.\w+)"
     spans = sentence_finder(
         r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", r"(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.(?:com|org|net)\b",
@@ -168,8 +185,22 @@ def _material(det: str, text: str = "", service: Service = NO_SERVICE) -> list[S
     first, so the evidence quotes where the material is, not the claimant's original."""
     located = [m.span() for m in _URL.finditer(det) if service.on_service(m.group())]
     located = sorted(set(located + list(_named_copies(text, service))))
-    described = sorted(set(form_answers(MATERIAL_Q)(det) + sentence_finder(*MATERIAL_PHRASES)(det)) - set(located))
-    return located + described
+    described = form_answers(MATERIAL_Q)(det) + sentence_finder(*MATERIAL_PHRASES)(det) + _described_on(service)(det)
+    return located + sorted(set(described) - set(located))
+
+
+@lru_cache(maxsize=32)
+def _described_on(service: Service) -> Finder:
+    """Material located by description on the operator's site: "a post by “coffee260” on News Roundup", "the article
+    about X on your website", "image #2" (a numbered item of a page the letter names). "On your website" alone
+    names the whole site and locates nothing."""
+    where = "|".join([r"your\s+(?:web\s?)?(?:site|blog|page|forum)"] + [re.escape(n) for n in service.names if n])
+    item = r"(?:post|article|story|photo\w*|image|picture|video|comment|entry|item|piece|report)"
+    return sentence_finder(
+        rf"\b{item}\s+(?:by|from)\s+[“\"'‘]?[\w.@-]{{1,40}}[”\"'’]?\s+(?:on|at)\s+(?:{where})",
+        rf"\b{item}\s+(?:titled|entitled|headlined|called|about|regarding|concerning)\s+[^.\n]{{3,120}}?\s+"
+        rf"(?:on|at)\s+(?:{where})",
+        r"\b(?:image|photo(?:graph)?|picture)\s*#\s*\d+")
 
 
 @lru_cache(maxsize=64)
@@ -252,10 +283,12 @@ def _dsa_finders(service: Service = NO_SERVICE) -> dict[str, Finder]:
     why = sentence_finder(r"(?:illegal|unlawful|infring\w*|violat\w*|defamat\w*|counterfeit\w*|hate speech|incit\w*)[^.]{0,200}?"
                  r"(?:because|since|as it|under|contrary to|article|section|§|act\b|law\b|code\b)",
                  r"(?:because|since|as it)\b[^.]{0,200}?(?:illegal|unlawful|infring\w*|violat\w*|defamat\w*)",
-                 r"^\W*(?:explanation|reasons?|why (?:this|it) is illegal)\W*[:：]\s*\S")
+                 r"^\W*(?:explanation|reasons?|why (?:this|it) is illegal)\W*[:：]\s*\S", *DSA_REASONS)
+    why_form = form_answers(DSA_REASONS_Q)
     urls: Finder = lambda t: [m.span() for m in _URL.finditer(detection_text(t))]
-    bona = sentence_finder(r"(?:bona\s+fide|good\s+faith)[^.]{0,250}?(?:accurate|complete|true)")
-    return {"dsa_explanation": lambda t: why(detection_text(t, True)), "dsa_exact_location": urls,
+    bona = sentence_finder(r"(?:bona\s+fide|good\s+faith)[^.]{0,250}?(?:accurate|complete|true)", *DSA_BONA_FIDE)
+    return {"dsa_explanation": lambda t: sorted(set(why(detection_text(t, True)) + why_form(detection_text(t, True)))),
+            "dsa_exact_location": urls,
             "dsa_notifier_identity": lambda t: _dsa_identity(strip_own_emails(detection_text(t), service), service),
             "dsa_bona_fide_statement": lambda t: bona(detection_text(t, True))}
 

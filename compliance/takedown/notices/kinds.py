@@ -49,14 +49,14 @@ _HINTS = (
 # to its user is a notification, not a notice to us.
 _REMOVAL = re.compile(
     r"(?i)\b(?:remov(?:e|al|ing)|delet(?:e|ion|ing)|tak(?:e|ing)\s+(?:\w+\s+){0,3}?down|takedown|disabl(?:e|ing)|"
-    r"unpublish\w*)\b|"
+    r"unpublish\w*|eliminat(?:e|ion|ing)|terminat(?:e|ing)\s+access)\b|"
     r"\b(?:be|been|get)\s+(?:removed|taken\s+down|deleted|disabled)\b|cease\s+and\s+desist|\bstop\s+using\b|"
     r"\bentfernen\b|\blöschen\b|\bverwijder|\bsupprim|\bretirer\b")
 _ALTERNATIVE_REMOVAL = re.compile(
     r"(?i)\b(?:or|otherwise|else)\s+(?:please\s+)?(?:remove|take\s+(?:it|them|this|the\s+\w+)\s+down|delete)\b")
 _CREDIT = (
-    (r"\b(?:add|give|giving|include|provide|restore|put\s+back|insert|amend)\b[^.\n]{0,60}"
-     r"\b(?:credit|attribution|byline)s?\b", 3),
+    ((r"\b(?:add|give|giving|include|provide|restore|put\s+back|insert|amend)\b[^.\n]{0,60}"
+      r"\b(?:credit|attribution|byline)s?\b"), 3),
     (r"\b(?:photo|image|picture|proper|appropriate|due|missing)\s+(?:credit|attribution)s?\b", 2),
     (r"\b(?:to\s+)?credit\s+(?:me|us|the\s+(?:photographer|author|artist)|my|our|him|her|them|[A-Z]\w+)\b", 2),
     (r"\battribut(?:e|ion)\b[^.\n]{0,60}\b(?:licen[cs]e|cc[- ]by|creative\s+commons|my\s+post)", 2),
@@ -70,13 +70,36 @@ _FEE = (
     (r"\binvoice\b|\bsettle(?:ment)?\b|\bcompensation\b|\bdamages\b", 2),
     (r"retro(?:active(?:ly)?)?[- ]licen[cs]|purchase\s+a\s+licen[cs]e|(?:paid|valid)\s+licen[cs]e", 2),
     (r"\b(?:payment|pay\s+(?:the|a|this|our|us))\b|amount\s+(?:due|of|owed)|[$€£]\s?\d", 2),
-    (r"\bLizenz\w*|\bRechnung\b|Schadensersatz|Vergütung|\blicentie\w*|\bfactuur\b|\bvergoeding\b|"
-     r"\bredevance\b|\bfacture\b|\bbetalen\b|\bzahlen\b|\bpayer\b", 2),
+    # a licensing agent's opening letter ("our authorized licensing and copyright agent") is a fee claim's first step
+    (r"\blicen[cs]ing\s+(?:and\s+copyright\s+|compliance\s+)?agent|\blicen[cs]e\s+compliance\b", 2),
+    # "ohne Lizenz" says what is wrong; a fee is asked with Lizenzgebühr, Nachlizenzierung, Rechnung, zahlen
+    ((r"\bLizenz(?:gebühr|honorar|kosten|vergütung|entgelt)\w*|\bNachlizen\w*|\bRechnung\b|Schadensersatz|"
+      r"Vergütung|\blicentie(?:kosten|vergoeding|fee)\w*|\bfactuur\b|\bvergoeding\b|"
+      r"\bredevance\b|\bfacture\b|\bbetalen\b|\bzahlen\b|\bpayer\b"), 2),
 )
+# "You can be liable for statutory damages of up to $150,000" warns; it asks for no payment (sentences blanked).
+_THREAT = re.compile(r"(?i)\bliable\s+(?:to|for)\b|statutory\s+damages|\bsued\b|\bup\s+to\s+[$€£]\s?\d")
+
+
+def _without_threats(text: str) -> str:
+    """The text with each sentence that threatens (rather than asks) blanked: found by its keyword, then cut at the
+    sentence's ends, so the cost stays linear on long unpunctuated input."""
+    out, last = [], 0
+    for m in _THREAT.finditer(text):
+        if m.start() < last:
+            continue
+        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start()), last - 1) + 1
+        ends = [i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i >= 0]
+        end = min(ends) if ends else len(text)
+        out += [text[last:start], " "]
+        last = end
+    return "".join(out) + text[last:]
 _NOTIFICATION = re.compile(
     r"(?i)\b(?:has|have)\s+been\s+notified\b[^.]{0,160}\b(?:your\s+(?:blog|site|account|post|page)|alleged)")
 _DSA = re.compile(r"(?i)digital services act|\bDSA\b|regulation \(eu\) 2022/2065|2022/2065|article 16\b|art\.? 16\b")
-_DMCA = re.compile(r"(?i)\bDMCA\b|digital millennium|512\s*\(\s*[cg]\s*\)|17\s*U\.?\s*S\.?\s*C|section 512\b")
+# "17 U.S.C." alone is the whole Copyright Act (a claim of infringement under section 501 is not a 512 notice)
+_DMCA = re.compile(r"(?i)\bDMCA\b|digital millennium|512\s*\(\s*[cg]\s*\)|17\s*U\.?\s*S\.?\s*C\.?\s*S?\.?\s*(?:§+\s*|"
+                   r"sec(?:tion|\.)?\s*)?512|section 512\b")
 # 512(c)(3)(A)(v) and (vi): a letter that makes both sworn statements is a DMCA notice even if it never says so.
 _GOOD_FAITH = re.compile(r"(?i)good[- ]faith belief")
 _PERJURY = re.compile(r"(?i)penalty of perjury")
@@ -190,7 +213,7 @@ def detect_remedy(text: str, kind: str) -> str:
         return "none"
     if kind == "other":
         return "credit" if credit_request(text) else "none"
-    fee = _score(text, _FEE)
+    fee = _score(_without_threats(text), _FEE)
     removal = len(_REMOVAL.findall(text))
     return "licence_fee" if fee >= 4 or (fee >= 2 and removal <= 1) else "remove"
 

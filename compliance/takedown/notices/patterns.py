@@ -7,6 +7,8 @@ RED = r"(?:\[\s*(?:private|redacted|privaet)\b[^\]\n]{0,40}\]?|\b(?:private|reda
 # GitHub replaces URLs it did not act on with `[invalid]` (from March 2021; `[private]` before): a location that was
 # given, so it counts for the elements whose value is a location, never for contact details or a signature.
 RED_URL = rf"(?:{RED}|\[\s*invalid\s*\])"
+# A redaction that says it stood for a place ("[WEBSITE REDACTED]", "[REDACTED LINK]"): never a contact detail.
+RED_PLACE = r"\[[^\]\n]{0,40}?\b(?:links?|urls?|web\s?sites?|sites?|domains?|pages?|images?|photos?)\b[^\]\n]{0,40}\]"
 
 MATERIAL_Q = (r"what files (?:should be|were) taken down\?[^\n]*|location of infringing material:|infringing "
               r"(?:url|page/material)[^\n:]*:|url\(s\) where illegal content is hosted:|identification of "
@@ -31,15 +33,16 @@ WORK = (
     r"\b[A-Z]\w+'s\s+(?:\w+\s+){0,2}(?:repositor(?:y|ies)|source\s+code|code|software|app|project)\b",
     r"identification of (?:the )?copyrighted work", r"following (?:copyrighted )?works? (?:are|is) (?:the )?copyright",
     (r"(?:our|my|company's|companys|firm's)\s+(?:own\s+)?(?:\w+\s+){0,3}(?:software|source\s+codes?|code(?:base)?|"
-    r"product|app|application|theme|plugin|book|project|work|game|fonts?|repository|property|system|"
+    r"product|app|application|theme|plugin|book|project|work|game|fonts?|repository|(?<!intellectual\s)property|system|"
     r"mobile application|script)\b"),
-    (r"(?:owner|author|holder|developer)\w*\s+(?:of|for)\s+(?:the\s+)?(?:copyrights?\s+(?:in|to)\s+|all the rights"
+    (r"(?:owner|author|holder|developer)\w*\s+(?:of|for)\s+(?:the\s+)?(?:(?:copyrights?|intellectual\s+property\s+rights?)\s+(?:in|to)\s+|all the rights"
     r"\s+of\s+)?(?:the\s+)?(?:[\"'“‘]?[\w.-]+[\"'”’]?\s+){0,5}(?:software|packages?|code|product|book|works?|game|"
     r"application|document)"),
     r"original\s+[\"“]?[\w.-]+[\"”]?\s+(?:software|code|product|app)", r"(?:private|research)\s+(?:research\s+)?code",
     r"\b(?:this|the)\s+work\s+is\b", r"\bof\s+the\s+work\s+\w", r"\bI\s+created\s+(?:a\s+)?repositor",
     r"\ban?\s+original\s+\w+\s+(?:written|created|developed|made)",
-    (r"(?:copyright(?:ed)?|proprietary|confidential)\s+(?:\w+\s+){0,3}(?:software|source\s+code|code|documents|works?"
+    # ("his copyrighted work" in a statement of the law names no work)
+    (r"(?<!\bhis\s)(?<!\bher\s)(?:copyright(?:ed)?|proprietary|confidential)\s+(?:\w+\s+){0,3}(?:software|source\s+code|code|documents|works?"
     r"(?!\s+described)|forms|material(?!s\s+described)|property)\b(?!\s+described)"),
     r"(?:titles|works)\s+(?:listed|described|identified)\s+(?:below|above)", r"\bwork(?:s)? that is owned by",
     # what news copyright is in: "Northgate Herald owns the article ...", "our photograph of the harbour fire",
@@ -47,6 +50,11 @@ WORK = (
     (r"\bcopyright\s+(?:owner|holder)\s+of\s+(?:that|the|this|these|our|my)\s+(?:\w+\s+){0,2}(?:video|photo\w*|"
      r"image|article|story|text|footage|illustration)s?\b"),
     r"\b(?:reproduced|copied|taken)\s+from\s+(?:the\s+)?[A-Z][\w&.'’-]+",
+    # an agency's identifier of the picture ("Image ID: 490055-001", "Catalog Image No. 490055", "image #2")
+    (r"\b(?:image|photo(?:graph)?|picture|asset|catalog(?:ue)?|stock|media)\s+(?:id|no\.?|number|#)\s*[:#.]?\s*"
+     rf"(?:\w|{RED})"),
+    # a link given as the place the work was taken from ("Link to where the image was stolen from: URL")
+    r"\b(?:stolen|copied|taken|lifted|reproduced)\s+from\s*:?\s*(?:https?://|www\.)",
     (r"\bowns?\s+(?:the\s+)?(?:copyright\s+(?:in|to)\s+(?:the\s+)?)?(?:article|photo(?:graph)?|image|picture|story|"
      r"text|video|footage|illustration|graphic|report)s?\b"),
     (r"\b(?:our|my|his|her|their|[A-Z][\w-]*['’]s)\s+(?:\w+\s+){0,2}(?:article|photo(?:graph)?|image|picture|story|"
@@ -56,4 +64,24 @@ WORK = (
     # the works named by what the rights attach to: "X's copyrights ... associated with their television channels"
     (r"copyrights?\b[^.\n]{0,80}?\b(?:associated with|relating to|related to|covering|in respect of)\s+(?:their|its|"
      r"our|my|his|her|[A-Z][\w-]*['’]s)\s+\w+"),
+)
+
+# DSA Art. 16(2) in the member states' languages: notices and the providers' forms are written in them. The wording
+# follows the Regulation's official texts ("Erläuterung der Gründe", "raisons pour lesquelles", "redenen waarom",
+# "motivi per cui", "razones por las que") and what the forms ask ("warum Sie die Information als rechtswidrig ansehen").
+DSA_REASONS_Q = (r"^[^\n]{0,120}?(?:erläutern|begründen|erläuterung\s+der\s+gründe|raisons?\s+pour\s+lesquelles|"
+                 r"expliquez|redenen\s+waarom|toelichting|motivi\s+per\s+cui|spiegazione|razones\s+por\s+las\s+que|"
+                 r"explicaci[oó]n|uzasadnienie|wyjaśnienie)[^\n]{0,200}")
+DSA_REASONS = (
+    (r"(?:rechtswidrig\w*|verletz\w*|urheberrecht\w*|illicite\w*|contrefa\w*|droits?\s+d.auteur|onrechtmatig\w*|"
+     r"illegaal|auteursrecht\w*|illecit\w*|diritto\s+d.autore|il[ií]cit\w*|derechos?\s+de\s+autor)[^.]{0,200}?"
+     r"(?:\bweil\b|\bda\b|\bdenn\b|parce\s+que|\bcar\b|\bomdat\b|\bperché\b|\bporque\b|§|\bart\.|"
+     r"artikel|article|articolo|art[ií]culo|UrhG|\bCPI\b|Auteurswet|\bLDA\b|\bLPI\b)"),
+    (r"(?:\bweil\b|parce\s+que|\bomdat\b|\bperché\b|\bporque\b)[^.]{0,200}?(?:rechtswidrig\w*|verletz\w*|"
+     r"illicite\w*|onrechtmatig\w*|illegaal|illecit\w*|il[ií]cit\w*)"),
+)
+DSA_BONA_FIDE = (
+    (r"(?:in\s+gutem\s+glauben|nach\s+bestem\s+wissen|de\s+bonne\s+foi|te\s+goeder\s+trouw|in\s+buona\s+fede|"
+     r"de\s+buena\s+fe|w\s+dobrej\s+wierze)[^.]{0,250}?(?:richtig|vollständig|zutreffend|exact\w*|complet\w*|"
+     r"juist|volledig|accurat\w*|esatt\w*|corrett\w*|veraz|precis\w*|prawdziw\w*|kompletn\w*)"),
 )
