@@ -92,7 +92,12 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", _I)
 
 _CLOSING = re.compile(r"^\W*(?:(?:very\s+)?(?:truly|sincerely|faithfully|respectfully)(?:\s+yours)?|yours\s+(?:truly|"
                       r"sincerely|faithfully)|(?:best|kind|warm)?\s*regards|thanks?(?:\s+you)?(?:\s+very\s+much)?"
-                      r"(?:\s+for[^\n]{0,40})?|cheers|truthfully|signed|best)\W*(?:$|(?=\[))", _I)
+                      r"(?:\s+for[^\n]{0,40})?|cheers|truthfully|signed|best|"
+                      # the same closings in the languages of European letters
+                      r"(?:med\s+)?vänliga\s+hälsningar|hälsningar|mit\s+freundlichen\s+grüßen|(?:freundliche|viele)\s+grüße|"
+                      r"(?:met\s+)?vriendelijke\s+groet(?:en)?|(?:bien\s+)?cordialement|salutations\s+distinguées|"
+                      r"(?:distinti|cordiali)\s+saluti|atentamente|saludos(?:\s+cordiales)?|(?:med\s+)?ven(?:n)?lig\s+hilsen|"
+                      r"ystävällisin\s+terveisin|z\s+poważaniem)\W*(?:$|(?=\[))", _I)
 _LABEL = re.compile(r"^\W*[\w .-]{1,25}[:：]\s")
 _NAME_LINE = re.compile(rf"^\W{{0,6}}(?:{RED}|/s/\s*\S|[A-Z][\w.'-]+(?:[ \t]+[A-Z][\w.'-]+){{0,4}}\s*,?)", _I)
 _SIGN_OFF = re.compile(rf"^\W{{0,6}}(?:\d+\.\s*)?(?:答.)?{RED}(?!\s*:)(?:(?!:\s*{RED}).)*$", _I)
@@ -162,6 +167,8 @@ def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
     val = rf"(?:{RED}|\+?\(?\d[\d\s().-]{{6,}}\d|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.\w+)"
     spans = sentence_finder(
         r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", r"(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.(?:com|org|net)\b",
+        r"(?<![\w+])\+\d{1,3}[ \t(]{0,2}\d[\d \t().-]{5,18}\d\b",  # a telephone number in international form, any language
+        r"\b(?:call|phone|ring|text|fax|reach|contact)\s+(?:me|us|him|her|them)\s+(?:at|on)\s*:?\s*\+?\(?\d[\d \t().-]{6,18}\d",
         rf"\b(?:e-?mail|mail|tel|telephone|phone|cell(?:phone)?|mobile|call|fax|ph|direct|\(o\)|\(m\)|m)"
         rf"(?:\s+(?:number|address))?\s*[:：.\-]?\s*{val}",
         rf"\b(?:address|add|contact person|contact address)\s*[:：]\s*(?:{RED}|\d|\w+\s+\w+)",
@@ -273,7 +280,10 @@ _CSAM = re.compile(r"child sexual abuse|\bcsam\b|child pornography|2011/93/EU|se
 def _dsa_identity(det: str, service: Service = NO_SERVICE) -> list[Span]:
     """Art. 16(2)(c): the notifier's name and e-mail address (both), redacted or not."""
     email = sentence_finder(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", rf"\be-?mail(?:\s+address)?\s*[:：]\s*{RED}")(det)
-    name = sentence_finder(rf"\b(?:name|notifier|submitted by|from|sender)\s*[:：]\s*(?:{RED}|[A-Z]\w+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
+    name = sentence_finder(rf"\b(?:name|notifier|submitted by|from|sender)\s*[:：]\s*(?:{RED}|[A-Z]\w+)",
+                           # a form's name field in a member state's language ("Uw naam en emailadres:", "Ihr Name")
+                           rf"\b(?:name|naam|nom|nome|nombre|navn|namn|nimi|imię|jméno)\b[^:\n]{{0,40}}[:：]?[ \t]*\n?[ \t]*"
+                           rf"(?:{RED}|[A-Z][\w'’-]+[ \t]+[A-Z]?[\w'’-]+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
                   rf"\b(?:I am|on behalf of)\s+(?:{RED}|[A-Z]\w+\s+[A-Z]\w+)")(det) + _signature(det)
     return sorted(set(email + name)) if email and name else []
 
@@ -286,7 +296,8 @@ def _dsa_finders(service: Service = NO_SERVICE) -> dict[str, Finder]:
                  r"^\W*(?:explanation|reasons?|why (?:this|it) is illegal)\W*[:：]\s*\S", *DSA_REASONS)
     why_form = form_answers(DSA_REASONS_Q)
     urls: Finder = lambda t: [m.span() for m in _URL.finditer(detection_text(t))]
-    bona = sentence_finder(r"(?:bona\s+fide|good\s+faith)[^.]{0,250}?(?:accurate|complete|true)", *DSA_BONA_FIDE)
+    bona = sentence_finder(r"(?:bona\s+fide|good\s+faith|genuine(?:ly)?|honest(?:ly)?)\s+[^.]{0,250}?(?:accurate|complete|true)",
+                           *DSA_BONA_FIDE)
     return {"dsa_explanation": lambda t: sorted(set(why(detection_text(t, True)) + why_form(detection_text(t, True)))),
             "dsa_exact_location": urls,
             "dsa_notifier_identity": lambda t: _dsa_identity(strip_own_emails(detection_text(t), service), service),

@@ -51,9 +51,13 @@ _REMOVAL = re.compile(
     r"(?i)\b(?:remov(?:e|al|ing)|delet(?:e|ion|ing)|tak(?:e|ing)\s+(?:\w+\s+){0,3}?down|takedown|disabl(?:e|ing)|"
     r"unpublish\w*|eliminat(?:e|ion|ing)|terminat(?:e|ing)\s+access)\b|"
     r"\b(?:be|been|get)\s+(?:removed|taken\s+down|deleted|disabled)\b|cease\s+and\s+desist|\bstop\s+using\b|"
-    r"\bentfernen\b|\blöschen\b|\bverwijder|\bsupprim|\bretirer\b")
+    r"\bget\s+rid\s+of\b|\btak(?:e|ing)\s+(?:it|them|this|these|the\s+\w+)\s+off\b|"
+    r"\bentfernen\b|\blöschen\b|\bverwijder|\bsupprim|\bretirer\b|\bta\s+bort\b|\bfjern\w*|\bpoista\w*|"
+    r"\brimuov\w*|\beliminar\b|\bretirar\b")
 _ALTERNATIVE_REMOVAL = re.compile(
-    r"(?i)\b(?:or|otherwise|else)\s+(?:please\s+)?(?:remove|take\s+(?:it|them|this|the\s+\w+)\s+down|delete)\b")
+    r"(?i)\b(?:or|otherwise|else)\s+(?:please\s+)?(?:remove|take\s+(?:it|them|this|the\s+\w+)\s+down|delete)\b|"
+    r"\b(?:failing\s+(?:that|this)|if\s+not|(?:if|where)\s+(?:that|this)\s+is\s+not\s+possible)\b[^.\n]{0,80}?"
+    r"\b(?:remov|delet|take\s+\w+\s+down)")
 _CREDIT = (
     ((r"\b(?:add|give|giving|include|provide|restore|put\s+back|insert|amend)\b[^.\n]{0,60}"
       r"\b(?:credit|attribution|byline)s?\b"), 3),
@@ -64,6 +68,12 @@ _CREDIT = (
     (r"\b(?:credits?|attribution)\b[^.\n]{0,40}\b(?:missing|wrong|incorrect|deleted|removed|left\s+out|omitted)",
      3),
     (r"\bwithout\s+(?:any\s+)?(?:attribution|credit)", 2),
+    (r"\b(?:be|being|get|are|is)\s+(?:properly\s+|correctly\s+)?credited\b|\buncredited\b", 3),
+    # a licence whose condition is attribution (Creative Commons BY), named in the letter
+    (r"creative\s*commons|\bcc[- ]by\b", 2),
+    # "attribution" as the Creative Commons licences translate it (Erkännande, Namensnennung, Naamsvermelding, ...)
+    ((r"\berkännande\b|\bnamnge|Namensnennung|Urhebernennung|naamsvermelding|bronvermelding|paternité|"
+     r"\battribuzione\b|\breconocimiento\b|\batribución\b|\bkreditering|\bkildeangivelse|\bnimeä"), 2),
 )
 _FEE = (
     (r"licen[cs]e\s+fees?|licen[cs]ing\s+fees?|\bfees?\s+(?:is|are|of|for)\b", 2),
@@ -75,7 +85,8 @@ _FEE = (
     # "ohne Lizenz" says what is wrong; a fee is asked with Lizenzgebühr, Nachlizenzierung, Rechnung, zahlen
     ((r"\bLizenz(?:gebühr|honorar|kosten|vergütung|entgelt)\w*|\bNachlizen\w*|\bRechnung\b|Schadensersatz|"
       r"Vergütung|\blicentie(?:kosten|vergoeding|fee)\w*|\bfactuur\b|\bvergoeding\b|"
-      r"\bredevance\b|\bfacture\b|\bbetalen\b|\bzahlen\b|\bpayer\b"), 2),
+      r"\bredevance\b|\bfacture\b|\bbetalen\b|\bzahlen\b|\bpayer\b|\bfaktura\b|licensavgift|"
+      r"\berstatning\b|\bvederlag\b|\bkorvaus\b|\blasku\b|\bindemni[sz]\w*|\brisarcimento\b|\bindemnizaci"), 2),
 )
 # "You can be liable for statutory damages of up to $150,000" warns; it asks for no payment (sentences blanked).
 _THREAT = re.compile(r"(?i)\bliable\s+(?:to|for)\b|statutory\s+damages|\bsued\b|\bup\s+to\s+[$€£]\s?\d")
@@ -177,7 +188,12 @@ _WRONG = re.compile(
     r"without\s+(?:a\s+|any\s+|my\s+|our\s+)?(?:valid\s+|proper\s+)?(?:licen[cs]e|permission|authori[sz]ation)|"
     r"(?:no|not\s+have\s+a|lack\s+a)\s+(?:valid\s+)?licen[cs]e|unfair\s+competition|"
     r"defamat|libel|\billegal|unlawful|rechtswidrig|unrechtmäßig|urheberrecht|auteursrecht|onrechtmatig|illicite|"
-    r"droit d'auteur|license compliance")
+    r"droit d'auteur|license compliance|upphovsrätt|ophavsret|opphavsrett|tekijänoikeu|diritto d.autore|"
+    r"derechos? de autor|\bolovlig|retro(?:active(?:ly)?)?[- ]licen[cs]")
+# A formal claim or demand, named as such in the languages of the letters an operator gets (the request itself may
+# be in an attachment): Abmahnung, mise en demeure, sommatie, krav, Forderung.
+_CLAIM = re.compile(r"(?i)\bAbmahnung|\bForderung\b|mise\s+en\s+demeure|\bsommatie\b|\bingebrekestelling\b|"
+                    r"\bkrav\b|\bvordering\b|\bdiffida\b|\brequerimiento\b")
 # The sender asks us to retract or correct what we published: a demand, not the sender withdrawing its own notice.
 _RETRACTION_DEMANDED = re.compile(
     r"(?i)(?:demand|request|require|ask|call)\w*\b[^.]{0,60}\bretract|(?:publish|post|print|run)\s+an?\s+(?:\w+\s+)?(?:retraction|"
@@ -191,6 +207,7 @@ def _looks_like_notice(text: str) -> bool:
         return False
     return (bool(_REMOVAL.search(text)) or _score(text, _FEE) >= 2 or bool(_DMCA.search(text) or _DSA.search(text))
             or bool(_GOOD_FAITH.search(text) and _PERJURY.search(text)) or bool(_RETRACTION_DEMANDED.search(text))
+            or bool(_CLAIM.search(text))
             or bool(re.search(r"(?i)\bcease\b|\bresolve\s+this\s+matter|\btake\s+action\b|\blicen[cs]e\b", text)))
 
 

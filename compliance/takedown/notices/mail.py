@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.header
 import email.policy
 import hashlib
 import re
@@ -234,9 +235,31 @@ def _part_text(part: Message, defects: list[str]) -> str:
     return _decode_text(payload, declared, defects, what)
 
 
+# `Name <addr>`: read from the raw header first, because mail clients write display names the RFC 5322 parser
+# misreads ("Olivia @ Copyright Agent <olivia@x>" parses as the address `Olivia@Copyright`).
+_ANGLE = re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+)\s*>")
+
+
+def _angle(msg: Message, header: str) -> tuple[str, str] | None:
+    """(display name, address) of a header's first `Name <addr>` entry, as written (encoded words decoded)."""
+    raw = next((str(v)[:2000] for k, v in msg.raw_items() if k.lower() == header.lower()), None)
+    m = _ANGLE.search(raw) if raw is not None else None
+    if not m:
+        return None
+    name = raw[:m.start()].strip(' \t\r\n"\'')
+    try:
+        name = str(email.header.make_header(email.header.decode_header(name)))
+    except (ValueError, LookupError, UnicodeError):
+        pass  # a broken encoded word: the name as written
+    return name, m.group(1)
+
+
 def _address(msg: Message, header: str) -> str | None:
     """The first address of a header, or its raw text when it does not parse."""
     value = msg.get(header)
+    angle = _angle(msg, header)
+    if angle:
+        return angle[1]
     addresses = getattr(value, "addresses", None)
     if addresses:
         return str(addresses[0].addr_spec) or str(value)
@@ -245,6 +268,9 @@ def _address(msg: Message, header: str) -> str | None:
 
 def _display_name(msg: Message, header: str) -> str | None:
     """The From: display name ("Rights Team" in `Rights Team <rights@x>`): who sent the notice, as they name themselves."""
+    angle = _angle(msg, header)
+    if angle is not None:
+        return " ".join(angle[0].split())[:200] or None
     addresses = getattr(msg.get(header), "addresses", None)
     if addresses and str(addresses[0].display_name).strip():
         return " ".join(str(addresses[0].display_name).split())[:200]

@@ -50,16 +50,20 @@ WORK = (
     (r"\bcopyright\s+(?:owner|holder)\s+of\s+(?:that|the|this|these|our|my)\s+(?:\w+\s+){0,2}(?:video|photo\w*|"
      r"image|article|story|text|footage|illustration)s?\b"),
     r"\b(?:reproduced|copied|taken)\s+from\s+(?:the\s+)?[A-Z][\w&.'’-]+",
+    # a title given as an example of the works ("several of my articles such as Not Your Childhood Cheddar")
+    (r"\b(?:articles?|stories|photo(?:graph)?s?|images?|pictures?|videos?|posts?|columns?|reviews?)\s+(?:such\s+as|"
+     r"including|like|titled|entitled|called|named)\s+[\"“‘']?[A-Z0-9]"),
     # an agency's identifier of the picture ("Image ID: 490055-001", "Catalog Image No. 490055", "image #2")
     (r"\b(?:image|photo(?:graph)?|picture|asset|catalog(?:ue)?|stock|media)\s+(?:id|no\.?|number|#)\s*[:#.]?\s*"
      rf"(?:\w|{RED})"),
     # a link given as the place the work was taken from ("Link to where the image was stolen from: URL")
     r"\b(?:stolen|copied|taken|lifted|reproduced)\s+from\s*:?\s*(?:https?://|www\.)",
-    (r"\bowns?\s+(?:the\s+)?(?:copyright\s+(?:in|to)\s+(?:the\s+)?)?(?:article|photo(?:graph)?|image|picture|story|"
+    (r"\bowns?\s+(?:the\s+)?(?:copyright\s+(?:in|to)\s+(?:the|this|that|these)\s+)?(?:article|photo(?:graph)?|image|picture|story|"
      r"text|video|footage|illustration|graphic|report)s?\b"),
     (r"\b(?:our|my|his|her|their|[A-Z][\w-]*['’]s)\s+(?:\w+\s+){0,2}(?:article|photo(?:graph)?|image|picture|story|"
      r"video|illustration|report)s?\s+(?:of|about|titled|entitled|called|published|taken|headlined|\")"),
-    r"\bowns\s+(?:all\s+right|the\s+copyright)", r"\b(?:source\s+code|files?)\s+(?:of|from|belonging to)\s+\w+",
+    (r"\bowns\s+(?:all\s+right|the\s+copyright)(?!\s+(?:to|in|of)\s+(?:all\s+)?(?:images|photo(?:graph)?s|pictures|"
+     r"articles|stories|content|imagery|material)\b)"), r"\b(?:source\s+code|files?)\s+(?:of|from|belonging to)\s+\w+",
     r"copyright(?:s|ed)?\s+(?:in|to|of)\s+(?:the\s+)?(?:\w+\s+){0,3}(?:software|code|work|book|product|game)",
     # the works named by what the rights attach to: "X's copyrights ... associated with their television channels"
     (r"copyrights?\b[^.\n]{0,80}?\b(?:associated with|relating to|related to|covering|in respect of)\s+(?:their|its|"
@@ -81,6 +85,10 @@ DSA_REASONS = (
      r"illicite\w*|onrechtmatig\w*|illegaal|illecit\w*|il[ií]cit\w*)"),
 )
 DSA_BONA_FIDE = (
+    # the forms' declarations that the notice is made truthfully ("naar waarheid", "wahrheitsgemäß", "sur l'honneur")
+    (r"(?:verklaar|bevestig|versichere|bestätige|erkläre|certifie|déclare|dichiaro|declaro)\w*[^.]{0,120}?"
+     r"(?:naar\s+waarheid|wahrheitsgemäß|nach\s+bestem\s+wissen|sur\s+l.honneur|sincères?\s+et\s+(?:véritables?|exact)|"
+     r"veritier|verdader|conforme\s+alla\s+verità)"),
     (r"(?:in\s+gutem\s+glauben|nach\s+bestem\s+wissen|de\s+bonne\s+foi|te\s+goeder\s+trouw|in\s+buona\s+fede|"
      r"de\s+buena\s+fe|w\s+dobrej\s+wierze)[^.]{0,250}?(?:richtig|vollständig|zutreffend|exact\w*|complet\w*|"
      r"juist|volledig|accurat\w*|esatt\w*|corrett\w*|veraz|precis\w*|prawdziw\w*|kompletn\w*)"),

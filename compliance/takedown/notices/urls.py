@@ -308,10 +308,16 @@ def classify_urls(text: str, urls: Sequence[str] | None = None, *, service: Serv
 
 def _role_for(url: str, before: str, after: str, section: str | None, context: list[str], intro: str | None,
               service: Service, previous: str, continued: str | None = None) -> str:
-    """One URL's role; on the service's own sites it is never the claimant's original (that is the copy)."""
+    """One URL's role. An operator's own sites (a service that does not host its users' originals) hold the copies
+    and nothing else: a link there is never the claimant's original, and a link elsewhere is never material the
+    operator can act on (a copy on a third party's site, or the original the letter calls "the article")."""
     role = _read_role(url, before, after, section, context, intro, service, previous, continued)
-    if role == "original_work" and not service.hosts_originals and service.on_service(url):
-        return "infringing"
+    if service.hosts and not service.hosts_originals:
+        on = service.on_service(url)
+        if role == "original_work" and on:
+            return "infringing"
+        if role == "infringing" and not on:
+            return "other"
     return role
 
 

@@ -1,7 +1,7 @@
 """Quality gate: letters as a news site's takedown desk receives them, read against the operator's own sites.
 
-53 real letters to website operators (tests/compliance/takedown/notices/operator/: sources in SOURCES.md, labelling
-rules in RULES.md), their infringing URLs pointed at a test aggregator's hosts. The dev part was tuned on; the
+83 real letters to website operators in two batches, the second scored once before any of it was tuned on
+(tests/compliance/takedown/notices/operator/: sources in SOURCES.md, labelling rules in RULES.md), their infringing URLs pointed at a test aggregator's hosts. The dev part was tuned on; the
 held-out part was not read while tuning (its figures are reported beside the dev ones, never its misses).
 Figures: `python benchmarks/notice_operator.py`. Floors sit at or just under the measured dev figures and are
 never lowered silently; the issue's targets (elements >= 0.97, status >= 0.95, URL F1 >= 0.95) are tracked there.
@@ -20,11 +20,11 @@ from compliance.takedown.notices.service import Service, service_host
 from tests.compliance.takedown.notices.scoring import Score, load_labels, score_labels
 
 BASE = Path(__file__).resolve().parent / "operator"
-KIND_FLOOR = 0.97
+KIND_FLOOR = 0.94
 REGIME_FLOOR = 0.95
 REMEDY_FLOOR = 0.90
 URL_F1_FLOOR = 0.95
-ELEMENT_FLOOR = 0.94
+ELEMENT_FLOOR = 0.98
 STATUS_FLOOR = 0.99
 
 
@@ -52,7 +52,7 @@ def test_the_set_covers_what_an_operator_receives() -> None:
     assert len(rows) >= 50 and all((BASE / "letters" / r["file"]).is_file() for r in rows)
     assert {r["remedy"] for r in rows} >= {"remove", "credit", "licence_fee", "restore", "none"}
     assert {r["regime"] for r in rows} == {"dmca", "dsa", "other"}
-    assert len(labels("heldout")) >= 15
+    assert len(labels("heldout")) >= 25
 
 
 def test_operator_floors(dev: Score) -> None:

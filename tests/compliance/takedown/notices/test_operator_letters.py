@@ -1,0 +1,146 @@
+"""Letters as a news operator receives them: wording the GitHub archive never had, each rule on a minimal letter.
+
+The labelled set (`operator/`) measures these rules; these tests say what each one is for and fail if it goes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance.takedown.notices.completeness import (
+    check_dmca,
+    check_dsa,
+    element_spans,
+)
+from compliance.takedown.notices.intake import parse_bytes
+from compliance.takedown.notices.kinds import detect_kind, detect_regime, detect_remedy
+from compliance.takedown.notices.service import Service
+from compliance.takedown.notices.urls import classify_urls
+
+OPERATOR = Service(names=("Daily Digest",), hosts=("dailydigest.example",))
+COPY = "https://www.dailydigest.example/world/2025/03/harbour-fire"
+
+
+def present(text: str, element: str, regime: str = "other") -> bool:
+    return bool(element_spans(text, "notice", regime, element, OPERATOR))
+
+
+def test_a_display_name_with_an_at_sign_keeps_the_address_in_angle_brackets() -> None:
+    raw = (b"From: Olivia @ Copyright Agent <olivia@agent.example>\r\nSubject: =?utf-8?q?Ang=C3=A5ende?=\r\n"
+           b"Content-Type: text/plain\r\n\r\nVi ber er besvara detta krav.\r\n")
+    notice = parse_bytes(raw, "n.eml", OPERATOR)[0]
+    assert notice.sender == "olivia@agent.example"
+    assert notice.parties["complainant"] == "Olivia @ Copyright Agent"
+    encoded = (b"From: =?utf-8?q?J=C3=B6rg_M=C3=BCller?= <jm@verlag.example>\r\nSubject: Urheberrecht\r\n\r\n"
+               b"Bitte entfernen Sie den Artikel.\r\n")
+    assert parse_bytes(encoded, "m.eml", OPERATOR)[0].parties["complainant"] == "Jörg Müller"
+
+
+def test_a_link_elsewhere_is_never_material_the_operator_can_act_on() -> None:
+    text = (f"Our article was copied in full. Please remove the infringing page: {COPY}\n"
+            "The infringing copies are also at https://scraper.example/harbour-fire\n"
+            "Het oorspronkelijke artikel staat op https://www.havenkrant.example/regio/brand\n")
+    roles = {u.as_written: u.role for u in classify_urls(text, service=OPERATOR)}
+    assert roles[COPY] == "infringing"
+    assert roles["https://scraper.example/harbour-fire"] != "infringing"
+    assert roles["https://www.havenkrant.example/regio/brand"] != "infringing"
+
+
+def test_threats_of_statutory_damages_do_not_make_a_removal_demand_a_fee_claim() -> None:
+    text = ("You can be liable for statutory damages of up to $150,000 under 17 USC 504. I demand that you remove "
+            f"the infringing photograph at {COPY} immediately.")
+    assert detect_remedy(text, "notice") == "remove"
+    assert detect_remedy("Please pay the licence fee of £450 within 14 days to settle this matter.", "notice") \
+        == "licence_fee"
+
+
+@pytest.mark.parametrize(("text", "remedy"), [
+    ("Pixsy acts as the authorized licensing and copyright agent of the photographer; the use is unlicensed.",
+     "licence_fee"),
+    ("Der Artikel übernimmt unseren Bericht ohne Lizenz. Das verletzt unser Urheberrecht. Bitte entfernen Sie ihn.",
+     "remove"),
+    ("Wir fordern eine Lizenzgebühr von 800 Euro für die Nutzung des Fotos, die unser Urheberrecht verletzt.", "licence_fee"),
+    ("If you don't get rid of the images mentioned above, I'll file a complaint: it is unlawful to use them.",
+     "remove"),
+])
+def test_what_the_sender_asks_for(text: str, remedy: str) -> None:
+    assert detect_kind(text) == "notice"
+    assert detect_remedy(text, "notice") == remedy
+
+
+def test_a_credit_request_asks_to_be_credited_with_removal_only_as_the_fallback() -> None:
+    text = ("I'd like to be credited in my photos on this site. How can I make sure this happens?\n"
+            "Failing that how can I ensure uncredited photos are removed?")
+    assert detect_kind(text) == "other" and detect_remedy(text, "other") == "credit"
+
+
+def test_title_17_alone_is_the_copyright_act_not_a_512_notice() -> None:
+    assert detect_regime("This is infringement in violation of Title 17 U.S.C.S., the Copyright Act of 1976.") \
+        == "other"
+    assert detect_regime("This notice is sent under 17 U.S.C. § 512(c)(3).") == "dmca"
+    assert detect_regime("Notice pursuant to 17 USC 512.") == "dmca"
+
+
+@pytest.mark.parametrize("work", [
+    "X's copyrighted image (Image ID: 490055-001) was discovered on your website.",
+    "Link to where the image was stolen from: https://harbourlight.example/gallery/harbour-fire",
+    "You have several of my articles such as Not Your Childhood Cheddar on your web site.",
+])
+def test_works_named_as_news_and_photo_letters_name_them(work: str) -> None:
+    assert present(work, "copyrighted_work")
+
+
+@pytest.mark.parametrize("vague", [
+    "My copyrights have been severely infringed and I am trying to protect my intellectual property.",
+    "Your use of Mr. Doe's image is a violation of his exclusive right to prepare derivatives of his copyrighted work.",
+    "PA owns the copyright to images taken by our photographers in the course of their employment.",
+])
+def test_generic_references_name_no_work(vague: str) -> None:
+    assert not present(vague, "copyrighted_work")
+
+
+@pytest.mark.parametrize(("text", "located"), [
+    ("A post by “coffee260” on Daily Digest today repeats the statement.", True),
+    ("This image is on a writing contest website that you own or operate, week 84. It is image #2.", True),
+    ("We found our photograph on your website.", False),
+])
+def test_material_located_by_description_on_the_operators_site(text: str, located: bool) -> None:
+    assert present(text, "infringing_material") is located
+
+
+def test_a_redaction_that_stood_for_a_link_is_no_contact_detail() -> None:
+    text = ("Check out this document with the links to my images you used at [WEBSITE REDACTED].\n"
+            "[REDACTED LINK – NEVER CLICK ON THIS LINK!]\n")
+    assert not present(text, "contact_info")
+    assert present("Questions? Please call me at 310-828-8284.", "contact_info")
+    assert present("Kontakta oss per telefon på +46 856-280967 måndag–fredag.", "contact_info")
+
+
+@pytest.mark.parametrize("closing", ["Med vänliga hälsningar,", "Mit freundlichen Grüßen", "Met vriendelijke groet,",
+                                     "Cordialement,", "Distinti saluti,", "Atentamente,"])
+def test_european_closings_sign_a_letter(closing: str) -> None:
+    assert present(f"Bitte entfernen Sie das Foto.\n\n{closing}\nAnna Petersen, Redaktion", "signature")
+
+
+def test_dsa_notice_forms_in_member_state_languages() -> None:
+    german = ("Bitte erläutern und begründen Sie, warum Sie die Information als rechtswidrige Inhalte ansehen:\n"
+              "Der Artikel übernimmt unseren Bericht fast wörtlich und ohne Lizenz.\n\n"
+              f"Bitte geben Sie den genauen Speicherort der Information an:\n{COPY}\n\n"
+              "Ihr Name\nAnna Petersen\n\nIhre E-Mail-Adresse\nredaktion@hafenbote.example\n")
+    result = check_dsa(german, OPERATOR)
+    assert [k for k, v in result.elements.items() if v.present] == ["dsa_explanation", "dsa_exact_location",
+                                                                    "dsa_notifier_identity"]
+    dutch = ("Een gemotiveerde verklaring waarom het illegale inhoud is:\nHet artikel is integraal overgenomen; dat is een "
+             f"inbreuk op ons auteursrecht (artikel 1 Auteurswet).\n\nDe exacte URL:\n{COPY}\n\n"
+             "Uw naam en emailadres:\nPieter de Wit, redactie@havenkrant.example\n\n"
+             "Een verklaring dat u naar waarheid heeft gemeld:\nIk verklaar dat ik deze melding naar waarheid heb gedaan.\n")
+    assert check_dsa(dutch, OPERATOR).status == "complete"
+    english = dutch.replace("Ik verklaar dat ik deze melding naar waarheid heb gedaan.",
+                            "I confirm my genuine belief that the information in this report is accurate and complete.")
+    assert check_dsa(english, OPERATOR).elements["dsa_bona_fide_statement"].present
+
+
+def test_an_agency_claim_that_names_the_image_and_the_page_can_be_cured() -> None:
+    text = (f"Our client's photograph (Image ID: 88121) is displayed at {COPY} without a licence.\n"
+            "Please contact us at claims@agency.example.\n\nKind regards,\nLicense Compliance Team\n")
+    assert check_dmca(text, OPERATOR).status == "cure_needed"
