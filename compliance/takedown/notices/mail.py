@@ -244,7 +244,7 @@ def _angle(msg: Message, header: str) -> tuple[str, str] | None:
     """(display name, address) of a header's first `Name <addr>` entry, as written (encoded words decoded)."""
     raw = next((str(v)[:2000] for k, v in msg.raw_items() if k.lower() == header.lower()), None)
     m = _ANGLE.search(raw) if raw is not None else None
-    if not m:
+    if raw is None or not m:
         return None
     name = raw[:m.start()].strip(' \t\r\n"\'')
     try:
