@@ -81,7 +81,7 @@ from compliance.takedown.notices.spans import (
     line_spans,
     sentence_finder,
 )
-from compliance.takedown.notices.urls import classify_urls
+from compliance.takedown.notices.urls import classify_urls, is_root_or_profile
 
 EVIDENCE_MAX = 200
 _I = re.IGNORECASE
@@ -103,6 +103,12 @@ _NAME_LINE = re.compile(rf"^\W{{0,6}}(?:{RED}|/s/\s*\S|[A-Z][\w.'-]+(?:[ \t]+[A-
 _SIGN_OFF = re.compile(rf"^\W{{0,6}}(?:\d+\.\s*)?(?:答.)?{RED}(?!\s*:)(?:(?!:\s*{RED}).)*$", _I)
 
 
+_SENTENCE_END = re.compile(r"[.!?][ \t]+(?=\S[^.!?\n]{0,40}[.!?,]?[ \t]*$)", re.MULTILINE)
+_DATE_LINE = re.compile(r"[ \t]*(?:(?:\d{1,2}[ \t]+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+"
+                        r"\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4}|\d{1,2}[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+                        r"dec)[a-z]*\.?[ \t]+\d{4}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4})[^\n]{0,20}", _I)
+
+
 def _is_name(line: str) -> bool:
     """A line that can be the name under a closing: not another closing, a field label or a link."""
     return bool(_NAME_LINE.match(line) and not _CLOSING.match(line) and not _LABEL.match(line)
@@ -114,10 +120,13 @@ def _signature(det: str) -> list[Span]:
     spans = sentence_finder(rf"(?:^|\s)/?s/\s*(?:{RED}|\w)", r"//\s*signed\s*//", rf"\bsignature\s*[:：]\s*(?:{RED}|\w)",
                    r"electronic signature\s*(?::|is below|follows)", rf"\bsigned\s*[,:]\s*(?:{RED}|\w)",
                    r"\b(?:message|letter|e-?mail|notice)\s+(?:is\s+)?signed\s+by\s+[A-Z]")(det)
-    spans += form_answers(r"type your full legal name below to sign this request|^[ \t]*signature[ \t]*:?[ \t]*$")(det)
+    spans += form_answers(r"type your full legal name below to sign this request|^[ \t]*signature[ \t]*:?[ \t]*$|"
+                          r"^[ \t]*(?:your\s+)?(?:physical\s+or\s+electronic\s+|electronic\s+|digital\s+)?signature\b"
+                          r"[^\n]{0,100}\*?[ \t]*$")(det)
     lines = line_spans(det)
-    for i, (s, e) in enumerate(lines):  # a closing ("Sincerely,") and the name (or redaction) under it
-        closing = _CLOSING.match(det[s:e])
+    for i, (s, e) in enumerate(lines):  # a closing ("Sincerely,", or "... removed. Thank you!") and the name under it
+        tail = _SENTENCE_END.search(det, s, e)
+        closing = _CLOSING.match(det[s:e]) or (_CLOSING.match(det[tail.end():e]) if tail else None)
         if not closing or len(det[s:e].strip()) >= 60:
             continue
         if _RED.search(det[s:e][closing.end():]):
@@ -129,10 +138,13 @@ def _signature(det: str) -> list[Span]:
     for s, e in lines[-3:]:  # a dashed sign-off at the end ("-Tom Avery", "— Jane Doe")
         if re.fullmatch(r"[ \t]*[-–—]{1,2}[ \t]*[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){0,3}[ \t]*", det[s:e]):
             spans.append((s, e))
-    if len(lines) >= 2:  # a name alone on the last line, after the letter's last sentence ("License Compliance Team")
-        (ps, pe), (s, e) = lines[-2], lines[-1]
-        if (det[ps:pe].rstrip().endswith((".", "!")) and det.count("\n", pe, s) >= 2
-                and re.fullmatch(r"[ \t]*[A-Z][\w.'’&-]+(?:[ \t]+[A-Z][\w.'’&-]+){1,4}[ \t]*", det[s:e])):
+    body = [(s, e) for s, e in lines if det[s:e].strip()]
+    while len(body) > 2 and _DATE_LINE.fullmatch(det[body[-1][0]:body[-1][1]]):
+        body.pop()  # the date under a name ("John Q Public / February 11, 2010")
+    if len(body) >= 2:  # a name alone on the last line, after the letter's last sentence ("License Compliance Team")
+        (ps, pe), (s, e) = body[-2], body[-1]
+        if (det[ps:pe].rstrip().endswith((".", "!")) and not _CLOSING.match(det[s:e])
+                and re.fullmatch(r"[ \t]*[A-Z][\w.'’&-]+(?:[ \t]+[A-Z][\w.'’&-]*){1,4}[ \t]*", det[s:e])):
             spans.append((s, e))
     for s, e in reversed(lines[-6:]):  # the last redacted sign-off line, under which only names/dates/links follow
         line, sign_off = det[s:e].strip(), _SIGN_OFF.match(det[s:e])
@@ -189,8 +201,10 @@ def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
 def _material(det: str, text: str = "", service: Service = NO_SERVICE) -> list[Span]:
     """512(c)(3)(A)(iii), 512(g)(3)(B): the material's location (links to the service's own sites, a form answer, a
     named repository, or any link the notice itself names as the infringing copy). Locations on the service come
-    first, so the evidence quotes where the material is, not the claimant's original."""
-    located = [m.span() for m in _URL.finditer(det) if service.on_service(m.group())]
+    first, so the evidence quotes where the material is, not the claimant's original. The service's home page names
+    the whole site and locates nothing."""
+    located = [m.span() for m in _URL.finditer(det)
+               if service.on_service(m.group()) and not is_root_or_profile(m.group(), service)]
     located = sorted(set(located + list(_named_copies(text, service))))
     described = form_answers(MATERIAL_Q)(det) + sentence_finder(*MATERIAL_PHRASES)(det) + _described_on(service)(det)
     return located + sorted(set(described) - set(located))
@@ -203,11 +217,23 @@ def _described_on(service: Service) -> Finder:
     names the whole site and locates nothing."""
     where = "|".join([r"your\s+(?:web\s?)?(?:site|blog|page|forum)"] + [re.escape(n) for n in service.names if n])
     item = r"(?:post|article|story|photo\w*|image|picture|video|comment|entry|item|piece|report)"
-    return sentence_finder(
+    one_sentence = sentence_finder(
         rf"\b{item}\s+(?:by|from)\s+[“\"'‘]?[\w.@-]{{1,40}}[”\"'’]?\s+(?:on|at)\s+(?:{where})",
         rf"\b{item}\s+(?:titled|entitled|headlined|called|about|regarding|concerning)\s+[^.\n]{{3,120}}?\s+"
         rf"(?:on|at)\s+(?:{where})",
-        r"\b(?:image|photo(?:graph)?|picture)\s*#\s*\d+")
+        r"\b(?:image|photo(?:graph)?|picture)\s*#\s*\d+",
+        # the place written and then redacted by whoever published the letter ("continues to be displayed on X")
+        r"\b(?:displayed|posted|published|shown|used|appears?)\s+on\s+(?:X+|\*{3,})[ \t]*(?=\n|$|[.,;])")
+    # "the posted article on your website" in one sentence, "this article is about the missionary shot in Brazil"
+    # in another: together they single out the page
+    posted = sentence_finder(rf"\b(?:posted|published|copied|reproduced)\s+{item}\b[^.\n]{{0,30}}\b(?:{where})")
+    about = sentence_finder(rf"\b(?:this|that|the)\s+{item}\s+(?:is\s+)?(?:regarding|about|concerning|titled|"
+                            rf"entitled|headlined)\s+\S[^.\n]{{10,}}")
+
+    def find(det: str) -> list[Span]:
+        both = about(det) + posted(det) if about(det) and posted(det) else []
+        return one_sentence(det) + both
+    return find
 
 
 @lru_cache(maxsize=64)
@@ -223,11 +249,39 @@ def _named_copies(text: str, service: Service = NO_SERVICE, role: str = "infring
 
 def _work(det: str) -> list[Span]:
     """512(c)(3)(A)(ii): the work claimed, by form answer, description or a link to the original."""
-    return sorted(set(form_answers(WORK_Q)(det) + sentence_finder(*WORK)(det)))
+    described = [span for span in sentence_finder(*WORK)(det) if not _LAW_STATEMENT.search(det[span[0]:span[1]])]
+    return sorted(set(form_answers(WORK_Q)(det) + described))
+
+
+# A sentence about what the law says ("US Copyright Law provides strong protection for owners of copyrighted
+# material", "the Copyright Act is a strict liability statute") names no work, unless it also speaks of someone's
+# own ("our", "my", "your").
+_LAW_STATEMENT = re.compile(
+    r"\A(?=[^\n]*?(?:\bcopyright\s+(?:law|act)\b|\bstatute\b|\blaw\s+(?:provides|protects|says|states)))"
+    r"(?![^\n]*?\b(?:my|our|your|his|her|their)\b)", _I)
+
+
+# The sender's own pictures or articles, said of what the located copy shows ("photographs belonging to me", "my
+# photo", "these copyrighted images"); "our content" or "stories" on a feed page name no one work.
+_OWN_ITEM = re.compile(
+    r"\b(?:my|our|these|this|those)\s+(?:copyrighted\s+|original\s+|own\s+)?(?:photo\w*|images?|pictures?|"
+    r"illustrations?|videos?|footage|articles?)\b|\b(?:photo\w*|images?|pictures?|illustrations?|videos?|articles?)\s+"
+    r"(?:belonging\s+to|owned\s+by|taken\s+by|created\s+by)\s+(?:me|us)\b", _I)
+
+
+def _work_or_copy(det: str, text: str, service: Service) -> list[Span]:
+    """The work named, or, where none is, a copy of it located on the operator's site that the letter says is the
+    sender's own picture or article: the copy shows the work (a photographer's notice names the photo by its page)."""
+    named = _work(det)
+    if named or not service.hosts or not _OWN_ITEM.search(det):
+        return named
+    return [span for span in _material(det, text, service)
+            if _URL.fullmatch(det[span[0]:span[1]]) and service.on_service(det[span[0]:span[1]])][:1]
 
 
 _NOT_AUTH = (r"(?:not\s+(?:been\s+)?authori[sz]ed|unauthori[sz]ed|unlawful|illegal|infring\w*|without\s+(?:the\s+|"
-             r"our\s+|my\s+)?(?:authori[sz]ation|permission|consent)|not\s+used\s+with\s+the\s+permission)")
+             r"our\s+|my\s+)?(?:authori[sz]ation|permission|consent)|not\s+used\s+with\s+the\s+permission|"
+             r"no\s+(?:legal\s+basis|right|licen[cs]e|permission|authori[sz]ation)\s+(?:for|to)\b)")
 _good_faith = sentence_finder(rf"good[\s-]*faith\b[^.]{{0,300}}?{_NOT_AUTH}",
                      r"(?:believe|belief|convinced)\b[^.]{0,250}?not\s+(?:authori[sz]ed|used\s+with\s+the\s+"
                      r"permission)[^.]{0,120}?(?:agents?|law)\b",
@@ -238,7 +292,8 @@ _accuracy = sentence_finder(r"perjury", r"(?:swear|certify|declare|state)\w*[^.]
 
 def _dmca_finders(service: Service = NO_SERVICE) -> dict[str, Finder]:
     """Finders for the six 512(c)(3)(A) elements, in statute order."""
-    return {"signature": lambda t: _signature(detection_text(t)), "copyrighted_work": lambda t: _work(detection_text(t)),
+    return {"signature": lambda t: _signature(detection_text(t)),
+            "copyrighted_work": lambda t: _work_or_copy(detection_text(t), t, service),
             "infringing_material": lambda t: _material(detection_text(t), t, service),
             "contact_info": lambda t: _contact(detection_text(t), service),
             "good_faith": lambda t: _good_faith(detection_text(t, True)),
@@ -284,7 +339,10 @@ def _dsa_identity(det: str, service: Service = NO_SERVICE) -> list[Span]:
                            # a form's name field in a member state's language ("Uw naam en emailadres:", "Ihr Name")
                            rf"\b(?:name|naam|nom|nome|nombre|navn|namn|nimi|imię|jméno)\b[^:\n]{{0,40}}[:：]?[ \t]*\n?[ \t]*"
                            rf"(?:{RED}|[A-Z][\w'’-]+[ \t]+[A-Z]?[\w'’-]+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
-                  rf"\b(?:I am|on behalf of)\s+(?:{RED}|[A-Z]\w+\s+[A-Z]\w+)")(det) + _signature(det)
+                  rf"\b(?:I am|on behalf of)\s+(?:{RED}|[A-Z]\w+\s+[A-Z]\w+)",
+                  # a line that is a name and an address ("Lena Vogt, mail@vogt.example"), answering the form
+                  r"(?:^|\n)[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3}[ \t]*[,;(<][ \t]*<?[\w.+-]+@[\w-]+\.[a-z]{2,}")(det)
+    name += _signature(det)
     return sorted(set(email + name)) if email and name else []
 
 

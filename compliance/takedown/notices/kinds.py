@@ -18,6 +18,9 @@ _COUNTER = (
     (r"removed or disabled (?:as a result of|in error|by mistake)", 2),
     (r"accept service of process", 2),
     (r"(?:re-?enable|restore|reinstate) (?:my|our|the) (?:repo|repositor|project|account|content|code)", 1),
+    # an appeal against a removal: "restore a blog", "reinstate my post", "put the article back"
+    ((r"\b(?:restore|reinstate|re-?enable|unblock|unlock)\s+(?:(?:my|our|the|a|this|that|his|her)\s+)?(?:\w+\s+)?"
+      r"(?:blog|site|website|account|posts?|pages?|article|video|photo|channel)\b"), 3),
 )
 _RETRACTION = (
     (r"\bretract(?:ion|ing|s|ed)?\b", 3),
@@ -31,6 +34,10 @@ _RETRACTION = (
     (r"(?:takedown|notice|dmca|request) (?:is|was) (?:not|no longer) (?:needed|necessary|required)", 3),
     (r"(?:have|has|get) the (?:dmca|notice|takedown)(?: notice)? (?:revoked|lifted|withdrawn)|\brevok", 3),
     (r"(?:please )?(?:disregard|ignore) (?:my|our|the)(?: previous| prior)? (?:dmca |takedown )?(?:notice|request|email)", 3),
+    # the claimant closing its own claims, or saying the use is fine after all
+    (r"(?:case|claim|matter|file)s?\s+(?:has|have)\s+(?:now\s+)?been\s+(?:closed|dropped|withdrawn|settled)", 4),
+    (r"(?<!not )\b(?:perfectly|completely|totally)\s+(?:ok|okay|fine|acceptable|allowed)\b", 3),
+    (r"(?:sorry|apologi[sz]e)\s+for\s+(?:the|any)\s+(?:confusion|misunderstanding|inconvenience)", 2),
 )
 _REVERSAL = (
     (r"\breversal\b|\breversed\b", 3),
@@ -70,7 +77,10 @@ _CREDIT = (
     (r"\bwithout\s+(?:any\s+)?(?:attribution|credit)", 2),
     (r"\b(?:be|being|get|are|is)\s+(?:properly\s+|correctly\s+)?credited\b|\buncredited\b", 3),
     # a licence whose condition is attribution (Creative Commons BY), named in the letter
-    (r"creative\s*commons|\bcc[- ]by\b", 2),
+    (r"creative\s*commons|\bcc[- ]by\b|\bGFDL\b|GNU\s+Free\s+Documentation", 2),
+    # the notice a free licence requires, or a link to the licence text
+    ((r"\b(?:include|add|display|show|provide)\b[^.\n]{0,40}\b(?:licen[cs]e|copyright|GFDL)\s+notice|"
+      r"\blink\s+to\s+the\s+licen[cs]e|\blicen[cs]\w*text|Link\s+zu(?:r|m)\s+Lizenz"), 3),
     # "attribution" as the Creative Commons licences translate it (Erkännande, Namensnennung, Naamsvermelding, ...)
     ((r"\berkännande\b|\bnamnge|Namensnennung|Urhebernennung|naamsvermelding|bronvermelding|paternité|"
      r"\battribuzione\b|\breconocimiento\b|\batribución\b|\bkreditering|\bkildeangivelse|\bnimeä"), 2),
@@ -89,22 +99,34 @@ _FEE = (
       r"\berstatning\b|\bvederlag\b|\bkorvaus\b|\blasku\b|\bindemni[sz]\w*|\brisarcimento\b|\bindemnizaci"), 2),
 )
 # "You can be liable for statutory damages of up to $150,000" warns; it asks for no payment (sentences blanked).
-_THREAT = re.compile(r"(?i)\bliable\s+(?:to|for)\b|statutory\s+damages|\bsued\b|\bup\s+to\s+[$€£]\s?\d")
+_THREAT = re.compile(r"(?i)\bliable\s+(?:to|for)\b|statutory\s+damages|\bsued\b|\bup\s+to\s+[$€£]\s?\d|"
+                     r"\b(?:will|shall|would)\s+(?:then\s+)?(?:seek|pursue|sue|claim)\b|\bface\s+(?:me|us)\s+in\s+court")
+# "Used without any compensation to our clients" says what the wrong is; it asks for no payment.
+_UNPAID = re.compile(r"(?i)\bwithout\s+(?:any\s+|even\s+)?(?:compensat\w*|pay(?:ing|ment)|remunerat\w*)")
+# A claim opened by a licensing agent with a case reference, asking nothing to be removed, is the first step of a
+# fee claim (the amount usually follows in its portal or attachment).
+_FEE_CLAIM = re.compile(r"(?i)\bkrav\b|\bForderung\b|\bvordering\b|\bärende\w*|\bAktenzeichen\b|"
+                        r"\bdossiernummer\b|\bcase\s+(?:number|no\.?|id|reference)\b")
 
 
 def _without_threats(text: str) -> str:
     """The text with each sentence that threatens (rather than asks) blanked: found by its keyword, then cut at the
-    sentence's ends, so the cost stays linear on long unpunctuated input."""
+    sentence's ends (a full stop or a blank line: e-mails wrap sentences over lines), looking at most 400 characters
+    either way, so the cost stays linear on long unpunctuated input."""
     out, last = [], 0
     for m in _THREAT.finditer(text):
         if m.start() < last:
             continue
-        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start()), last - 1) + 1
-        ends = [i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i >= 0]
-        end = min(ends) if ends else len(text)
+        floor = max(last, m.start() - 400)
+        start = max(text.rfind(".", floor, m.start()), text.rfind("\n\n", floor, m.start()), floor - 1) + 1
+        ceiling = min(len(text), m.end() + 400)
+        ends = [i for i in (text.find(".", m.end(), ceiling), text.find("\n\n", m.end(), ceiling)) if i >= 0]
+        end = min(ends) if ends else ceiling
         out += [text[last:start], " "]
         last = end
     return "".join(out) + text[last:]
+
+
 _NOTIFICATION = re.compile(
     r"(?i)\b(?:has|have)\s+been\s+notified\b[^.]{0,160}\b(?:your\s+(?:blog|site|account|post|page)|alleged)")
 _DSA = re.compile(r"(?i)digital services act|\bDSA\b|regulation \(eu\) 2022/2065|2022/2065|article 16\b|art\.? 16\b")
@@ -189,7 +211,8 @@ _WRONG = re.compile(
     r"(?:no|not\s+have\s+a|lack\s+a)\s+(?:valid\s+)?licen[cs]e|unfair\s+competition|"
     r"defamat|libel|\billegal|unlawful|rechtswidrig|unrechtmäßig|urheberrecht|auteursrecht|onrechtmatig|illicite|"
     r"droit d'auteur|license compliance|upphovsrätt|ophavsret|opphavsrett|tekijänoikeu|diritto d.autore|"
-    r"derechos? de autor|\bolovlig|retro(?:active(?:ly)?)?[- ]licen[cs]")
+    r"derechos? de autor|\bolovlig|retro(?:active(?:ly)?)?[- ]licen[cs]|contrefa[cç]on|d[ée]loyal|d[ée]nigr|"
+    r"Persönlichkeitsrecht|Stigmatisier|wettbewerbswidrig|trade\s?marks?\b|\bmarques?\s+déposées")
 # A formal claim or demand, named as such in the languages of the letters an operator gets (the request itself may
 # be in an attachment): Abmahnung, mise en demeure, sommatie, krav, Forderung.
 _CLAIM = re.compile(r"(?i)\bAbmahnung|\bForderung\b|mise\s+en\s+demeure|\bsommatie\b|\bingebrekestelling\b|"
@@ -208,7 +231,20 @@ def _looks_like_notice(text: str) -> bool:
     return (bool(_REMOVAL.search(text)) or _score(text, _FEE) >= 2 or bool(_DMCA.search(text) or _DSA.search(text))
             or bool(_GOOD_FAITH.search(text) and _PERJURY.search(text)) or bool(_RETRACTION_DEMANDED.search(text))
             or bool(_CLAIM.search(text))
+            or bool(_DEMAND.search(text))
             or bool(re.search(r"(?i)\bcease\b|\bresolve\s+this\s+matter|\btake\s+action\b|\blicen[cs]e\b", text)))
+
+
+# Demands that name no remedy: "we will not tolerate", "refrain from", a warning against continued infringement, a
+# deadline backed by legal steps ("Frist ... weitere rechtliche Schritte").
+_DEMAND = re.compile(
+    r"(?i)\b(?:cannot|can\s*not|will\s+not|won.t|ne\s+(?:peut|saurait|pourra)\s+(?:\w+\s+){0,2}?pas)\s+"
+    r"(?:\w+\s+){0,2}?(?:tolerate|tolérer|accept(?:er)?)\b|\brefrain\b|\bdesist\b|\bunterlass|"
+    r"\b(?:continued|continuing|future|further)\s+infring|"
+    r"\b(?:legal|rechtliche|juridische|rättsliga|juridiques?)\s+(?:action|steps|proceedings|Schritte|stappen|"
+    r"åtgärder|poursuites)\b[^\n]{0,200}?\b(?:Frist|deadline|within\s+\d+|délai|termijn)|"
+    r"\b(?:Frist|deadline|délai|termijn)\b[^\n]{0,200}?\b(?:legal|rechtliche|juridische|rättsliga|juridiques?)\s+"
+    r"(?:action|steps|proceedings|Schritte|stappen|åtgärder|poursuites)\b")
 
 
 def credit_request(text: str) -> bool:
@@ -230,8 +266,10 @@ def detect_remedy(text: str, kind: str) -> str:
         return "none"
     if kind == "other":
         return "credit" if credit_request(text) else "none"
-    fee = _score(_without_threats(text), _FEE)
+    fee = _score(_UNPAID.sub(" ", _without_threats(text)), _FEE)
     removal = len(_REMOVAL.findall(text))
+    if removal == 0 and _FEE_CLAIM.search(text):
+        return "licence_fee"
     return "licence_fee" if fee >= 4 or (fee >= 2 and removal <= 1) else "remove"
 
 

@@ -231,7 +231,7 @@ _SERVICE_LABELS = frozenset({"www", "m", "gist", "api", "raw", "help", "docs", "
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
 
 
-def _is_root_or_profile(url: str, service: Service) -> bool:
+def is_root_or_profile(url: str, service: Service) -> bool:
     """A site's home page, or an account page on a code host: who or where, never the material itself.
 
     The root of a user site hosted on the service (`https://name.github.io/`) is the hosted material, not a home page.
@@ -325,7 +325,7 @@ def _read_role(url: str, before: str, after: str, section: str | None, context: 
                service: Service, previous: str, continued: str | None = None) -> str:
     """One URL's role: references and images, then its own line, the form question, the lines before, the host."""
     if (_REFERENCE.match(url) or service.is_reference(url) or _IMAGE.search(before)
-            or _is_root_or_profile(url, service)):
+            or is_root_or_profile(url, service)):
         return "other"
     on_platform = service.on_service(url)
     same = _cue_role(before[-160:])

@@ -144,3 +144,102 @@ def test_an_agency_claim_that_names_the_image_and_the_page_can_be_cured() -> Non
     text = (f"Our client's photograph (Image ID: 88121) is displayed at {COPY} without a licence.\n"
             "Please contact us at claims@agency.example.\n\nKind regards,\nLicense Compliance Team\n")
     assert check_dmca(text, OPERATOR).status == "cure_needed"
+
+
+@pytest.mark.parametrize("text", [
+    "Thank you for your message. I can confirm that both cases have been closed.\nBest regards\nLegal Department",
+    "Sorry for the confusion. It is perfectly OK to embed our videos on your site.",
+])
+def test_a_claimant_closing_its_own_claim_is_a_retraction(text: str) -> None:
+    assert detect_kind(text, service=OPERATOR) == "retraction"
+    assert detect_kind("It is not perfectly OK to copy our photos. Please remove them.", service=OPERATOR) \
+        == "notice"
+
+
+def test_an_appeal_to_restore_a_removed_blog_is_a_counter_notice() -> None:
+    text = "It is time to restore a blog that you removed two weeks ago without any explanation."
+    assert detect_kind(text, service=OPERATOR) == "counter_notice"
+    assert detect_remedy(text, "counter_notice") == "restore"
+
+
+@pytest.mark.parametrize("text", [
+    ("Votre reprise déloyale de nos marques dénigre l'image de notre client, qui ne peut évidemment pas tolérer "
+     "cette atteinte."),
+    ("Die Meldung verletzt das Persönlichkeitsrecht unseres Mandanten. Sollte die Frist ungenutzt verstreichen, "
+     "werden wir weitere rechtliche Schritte einleiten."),
+    ("Your site has engaged in misappropriating our articles; we will monitor it for any continued "
+     "infringement."),
+])
+def test_demands_that_name_no_remedy_are_still_notices(text: str) -> None:
+    assert detect_kind(text, service=OPERATOR) == "notice"
+    assert detect_remedy(text, "notice") == "remove"
+
+
+def test_a_free_licence_notice_asked_for_is_a_credit_request() -> None:
+    gfdl = (f"Your page {COPY} uses our encyclopedia's content. To use it you should also include a GFDL notice "
+            "and a link to the licence text.")
+    assert detect_kind(gfdl, service=OPERATOR) == "other"
+    assert detect_remedy(gfdl, "other") == "credit"
+    swedish = ("Bilden är licensierad under en Creative Commons-licens. Ange fotografens namn och länka till "
+               "licenstexten: https://creativecommons.org/licenses/by-sa/4.0/")
+    assert detect_remedy(swedish, "other") == "credit"
+
+
+@pytest.mark.parametrize(("text", "remedy"), [
+    # "I will seek ... damages" threatens across wrapped lines; the demand is removal
+    ("Please remove it immediately. If you do not, I will\nseek statutory (which right now are a\nminimum of "
+     "$25,000) and other damages against you.\n\nAgain, please remove the photo.", "remove"),
+    # "without any compensation" says what is wrong, it asks for nothing to be paid
+    ("You publish our news content daily without any compensation to our clients, in violation of the Copyright "
+     "Act. We will seek relief if no corrective action is taken.", "remove"),
+    # a licensing agent's claim with a case reference and nothing to remove: the opening of a fee claim
+    ("Vi har uppmärksammat att ni publicerat material olovligen. Vi ber er besvara detta krav inom 14 dagar.",
+     "licence_fee"),
+])
+def test_what_is_threatened_or_complained_of_is_not_what_is_asked(text: str, remedy: str) -> None:
+    assert detect_remedy(text, "notice") == remedy
+
+
+def test_the_operators_home_page_locates_nothing() -> None:
+    whole_site = "Your website https://www.dailydigest.example/ copies our articles. Stop it."
+    assert not present(whole_site, "infringing_material")
+    assert present(f"Our photo is used without a licence at {COPY}.", "infringing_material")
+
+
+def test_a_located_copy_of_the_senders_own_photo_identifies_the_work() -> None:
+    text = f"The unauthorized copy of my photo is hosted at:\n{COPY}\nPlease remove it."
+    spans = element_spans(text, "notice", "other", "copyrighted_work", OPERATOR)
+    assert [text[a:b] for a, b in spans] == [COPY]
+    assert not present(f"Please remove all our content from {COPY}.", "copyrighted_work")
+
+
+def test_a_statement_of_the_law_names_no_work() -> None:
+    assert not present("US Copyright Law provides strong protection for owners of copyrighted material.",
+                       "copyrighted_work")
+    assert not present('Because the Copyright Act is a "strict liability" statute, you do not need to know the work '
+                       "is protected.", "copyrighted_work")
+    assert present("Our copyrighted photographs of the harbour fire are used without a licence.", "copyrighted_work")
+
+
+def test_no_legal_basis_for_the_use_is_a_good_faith_statement() -> None:
+    assert present("I have a good faith belief that there is no legal basis for use of these images on these sites.",
+                   "good_faith")
+
+
+@pytest.mark.parametrize("text", [
+    "Our copyrighted image continues to be displayed on X\n\nPlease pay the fee.",
+    ("We ask that you immediately remove the posted article from your website. This article is regarding the "
+     "harbour fire that destroyed the old warehouse."),
+])
+def test_a_location_redacted_by_its_publisher_or_described_in_two_sentences_counts(text: str) -> None:
+    assert present(text, "infringing_material")
+    assert not present("Our copyrighted image is displayed on your website.", "infringing_material")
+
+
+def test_a_dsa_notifier_may_answer_with_a_name_and_address_on_one_line() -> None:
+    text = (f"Die Veröffentlichung verletzt mein Urheberrecht (Art. 16 DSA). {COPY}\n"
+            "Wenn Du möchtest, kannst Du uns Deinen Namen und Deine E-Mail-Adresse mitteilen.\n"
+            "Lena Beispiel, mail@fotografie.example\n")
+    assert check_dsa(text, OPERATOR).elements["dsa_notifier_identity"].present
+    assert not check_dsa(text.replace("mail@fotografie.example", ""), OPERATOR).elements[
+        "dsa_notifier_identity"].present
