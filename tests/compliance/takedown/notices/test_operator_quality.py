@@ -1,11 +1,12 @@
 """Quality gate: letters as a news site's takedown desk receives them, read against the operator's own sites.
 
-83 real letters to website operators in two batches, the second scored once before any of it was tuned on
-(tests/compliance/takedown/notices/operator/: sources in SOURCES.md, labelling rules in RULES.md), their infringing URLs pointed at a test aggregator's hosts. The dev part was tuned on; the
-held-out part was not read while tuning (its figures are reported beside the dev ones, never its misses).
-Figures: `python benchmarks/notice_operator.py`. Floors sit at or just under the measured dev figures and are
-never lowered silently; the issue's targets (elements >= 0.97, status >= 0.95, URL F1 >= 0.95) are tracked there.
-"""
+112 real letters to website operators in three batches (tests/compliance/takedown/notices/operator/: sources in
+SOURCES.md, labelling rules in RULES.md), their infringing URLs pointed at a test aggregator's hosts. Each batch was
+scored once before any of it was tuned on. The first two (83 letters) are the dev part, tuned on; the third (29
+letters from 29 sites not used before) is held out: it is not read while tuning, its figures are reported beside the
+dev ones, never its misses. Figures: `python benchmarks/notice_operator.py`. Floors sit at or just under the measured
+dev figures and are never lowered silently; the issue's targets (elements >= 0.97, status >= 0.95, URL F1 >= 0.95)
+are tracked on the held-out part in benchmarks/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ from compliance.takedown.notices.service import Service, service_host
 from tests.compliance.takedown.notices.scoring import Score, load_labels, score_labels
 
 BASE = Path(__file__).resolve().parent / "operator"
-KIND_FLOOR = 0.94
-REGIME_FLOOR = 0.95
-REMEDY_FLOOR = 0.90
-URL_F1_FLOOR = 0.95
+KIND_FLOOR = 0.98
+REGIME_FLOOR = 0.99
+REMEDY_FLOOR = 0.98
+URL_F1_FLOOR = 0.98
 ELEMENT_FLOOR = 0.98
 STATUS_FLOOR = 0.99
 
