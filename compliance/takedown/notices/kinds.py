@@ -225,14 +225,24 @@ _RETRACTION_DEMANDED = re.compile(
 
 
 def _looks_like_notice(text: str) -> bool:
-    """A notice asks for something about material it says is a wrong: removal, payment for its use, a retraction."""
+    """A notice asks for something about material it says is a wrong: removal, payment for its use, a retraction.
+
+    A letter to the takedown desk that says the site did a wrong is read as a notice even when the copy that reached
+    us names no remedy (letters are quoted in part, the demand is often in an attachment or implied by a deadline);
+    only one whose single request is a question ("let us know the source") is an enquiry."""
     if not _WRONG.search(text):
         return False
-    return (bool(_REMOVAL.search(text)) or _score(text, _FEE) >= 2 or bool(_DMCA.search(text) or _DSA.search(text))
-            or bool(_GOOD_FAITH.search(text) and _PERJURY.search(text)) or bool(_RETRACTION_DEMANDED.search(text))
-            or bool(_CLAIM.search(text))
-            or bool(_DEMAND.search(text))
-            or bool(re.search(r"(?i)\bcease\b|\bresolve\s+this\s+matter|\btake\s+action\b|\blicen[cs]e\b", text)))
+    demands = (bool(_REMOVAL.search(text)) or _score(text, _FEE) >= 2 or bool(_DMCA.search(text) or _DSA.search(text))
+               or bool(_GOOD_FAITH.search(text) and _PERJURY.search(text)) or bool(_RETRACTION_DEMANDED.search(text))
+               or bool(_CLAIM.search(text)) or bool(_DEMAND.search(text))
+               or bool(re.search(r"(?i)\bcease\b|\bresolve\s+this\s+matter|\btake\s+action\b|\blicen[cs]e\b", text)))
+    return demands or not _ENQUIRY.search(text)
+
+
+# A request for information only: "we wondered whether you would let us know the source", "could you tell us".
+_ENQUIRY = re.compile(
+    r"(?i)\b(?:let\s+(?:us|me)\s+know|(?:could|would|can)\s+you\s+(?:please\s+)?(?:tell|inform|advise|confirm)|"
+    r"we\s+(?:wondered|were\s+wondering)|I\s+(?:wondered|was\s+wondering)|please\s+(?:tell|inform|advise)\s+(?:us|me))")
 
 
 # Demands that name no remedy: "we will not tolerate", "refrain from", a warning against continued infringement, a

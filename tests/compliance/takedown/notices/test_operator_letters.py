@@ -187,11 +187,11 @@ def test_a_free_licence_notice_asked_for_is_a_credit_request() -> None:
 
 @pytest.mark.parametrize(("text", "remedy"), [
     # "I will seek ... damages" threatens across wrapped lines; the demand is removal
-    ("Please remove it immediately. If you do not, I will\nseek statutory (which right now are a\nminimum of "
-     "$25,000) and other damages against you.\n\nAgain, please remove the photo.", "remove"),
+    (("Please remove it immediately. If you do not, I will\nseek statutory (which right now are a\nminimum of "
+     "$25,000) and other damages against you.\n\nAgain, please remove the photo."), "remove"),
     # "without any compensation" says what is wrong, it asks for nothing to be paid
-    ("You publish our news content daily without any compensation to our clients, in violation of the Copyright "
-     "Act. We will seek relief if no corrective action is taken.", "remove"),
+    (("You publish our news content daily without any compensation to our clients, in violation of the Copyright "
+     "Act. We will seek relief if no corrective action is taken."), "remove"),
     # a licensing agent's claim with a case reference and nothing to remove: the opening of a fee claim
     ("Vi har uppmärksammat att ni publicerat material olovligen. Vi ber er besvara detta krav inom 14 dagar.",
      "licence_fee"),
@@ -243,3 +243,12 @@ def test_a_dsa_notifier_may_answer_with_a_name_and_address_on_one_line() -> None
     assert check_dsa(text, OPERATOR).elements["dsa_notifier_identity"].present
     assert not check_dsa(text.replace("mail@fotografie.example", ""), OPERATOR).elements[
         "dsa_notifier_identity"].present
+
+
+def test_a_wrong_complained_of_is_a_notice_unless_the_letter_only_asks_a_question() -> None:
+    quoted_in_part = ("Your site republished our photograph without permission. This is a copyright infringement "
+                      "and our client has instructed us in the matter.")
+    assert detect_kind(quoted_in_part, service=OPERATOR) == "notice"
+    enquiry = ("We do not appear to have licensed this portrait for your website. We wondered whether you would let "
+               "us know the source from which you obtained it. Unauthorised reproduction may infringe copyright.")
+    assert detect_kind(enquiry, service=OPERATOR) == "other"
