@@ -72,13 +72,13 @@ from compliance.takedown.notices.service import (
     own_contact_pattern,
     strip_own_emails,
 )
+from compliance.takedown.notices.signatures import closing_block, signature
 from compliance.takedown.notices.spans import (
     Finder,
     Span,
     blank_lines_with,
     detection_text,
     form_answers,
-    line_spans,
     sentence_finder,
 )
 from compliance.takedown.notices.urls import classify_urls, is_root_or_profile
@@ -88,85 +88,6 @@ _I = re.IGNORECASE
 _RED = re.compile(RED, _I)
 _PLACE = re.compile(RED_PLACE, _I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", _I)
-
-
-_CLOSING = re.compile(r"^\W*(?:(?:very\s+)?(?:truly|sincerely|faithfully|respectfully)(?:\s+yours)?|yours\s+(?:truly|"
-                      r"sincerely|faithfully)|(?:best|kind|warm)?\s*regards|thanks?(?:\s+you)?(?:\s+very\s+much)?"
-                      r"(?:\s+for[^\n]{0,40})?|cheers|truthfully|signed|best|"
-                      # the same closings in the languages of European letters
-                      r"(?:med\s+)?vänliga\s+hälsningar|hälsningar|mit\s+freundlichen\s+grüßen|(?:freundliche|viele)\s+grüße|"
-                      r"(?:met\s+)?vriendelijke\s+groet(?:en)?|(?:bien\s+)?cordialement|salutations\s+distinguées|"
-                      r"(?:distinti|cordiali)\s+saluti|atentamente|saludos(?:\s+cordiales)?|(?:med\s+)?ven(?:n)?lig\s+hilsen|"
-                      r"ystävällisin\s+terveisin|z\s+poważaniem)\W*(?:$|(?=\[))", _I)
-_LABEL = re.compile(r"^\W*[\w .-]{1,25}[:：]\s")
-_NAME_LINE = re.compile(rf"^\W{{0,6}}(?:{RED}|/s/\s*\S|[A-Z][\w.'-]+(?:[ \t]+[A-Z][\w.'-]+){{0,4}}\s*,?)", _I)
-_SIGN_OFF = re.compile(rf"^\W{{0,6}}(?:\d+\.\s*)?(?:答.)?{RED}(?!\s*:)(?:(?!:\s*{RED}).)*$", _I)
-
-
-_SENTENCE_END = re.compile(r"[.!?][ \t]+(?=\S[^.!?\n]{0,40}[.!?,]?[ \t]*$)", re.MULTILINE)
-_DATE_LINE = re.compile(r"[ \t]*(?:(?:\d{1,2}[ \t]+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t]+"
-                        r"\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4}|\d{1,2}[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-                        r"dec)[a-z]*\.?[ \t]+\d{4}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4})[^\n]{0,20}", _I)
-
-
-def _is_name(line: str) -> bool:
-    """A line that can be the name under a closing: not another closing, a field label or a link."""
-    return bool(_NAME_LINE.match(line) and not _CLOSING.match(line) and not _LABEL.match(line)
-                and len(line.strip()) <= 80 and not _URL.match(line))
-
-
-def _signature(det: str) -> list[Span]:
-    """512(c)(3)(A)(i), 512(g)(3)(A): an explicit signature, a name under a closing, or a redacted sign-off line."""
-    spans = sentence_finder(rf"(?:^|\s)/?s/\s*(?:{RED}|\w)", r"//\s*signed\s*//", rf"\bsignature\s*[:：]\s*(?:{RED}|\w)",
-                   r"electronic signature\s*(?::|is below|follows)", rf"\bsigned\s*[,:]\s*(?:{RED}|\w)",
-                   r"\b(?:message|letter|e-?mail|notice)\s+(?:is\s+)?signed\s+by\s+[A-Z]")(det)
-    spans += form_answers(r"type your full legal name below to sign this request|^[ \t]*signature[ \t]*:?[ \t]*$|"
-                          r"^[ \t]*(?:your\s+)?(?:physical\s+or\s+electronic\s+|electronic\s+|digital\s+)?signature\b"
-                          r"[^\n]{0,100}\*?[ \t]*$")(det)
-    lines = line_spans(det)
-    for i, (s, e) in enumerate(lines):  # a closing ("Sincerely,", or "... removed. Thank you!") and the name under it
-        tail = _SENTENCE_END.search(det, s, e)
-        closing = _CLOSING.match(det[s:e]) or (_CLOSING.match(det[tail.end():e]) if tail else None)
-        if not closing or len(det[s:e].strip()) >= 60:
-            continue
-        if _RED.search(det[s:e][closing.end():]):
-            spans.append((s, e))
-            continue
-        name = next(((ns, ne) for ns, ne in lines[i + 1:i + 3] if not re.fullmatch(r"[\s_\-]+", det[ns:ne])), None)
-        if name and _is_name(det[name[0]:name[1]]):
-            spans.append((s, name[1]))
-    for s, e in lines[-3:]:  # a dashed sign-off at the end ("-Tom Avery", "— Jane Doe")
-        if re.fullmatch(r"[ \t]*[-–—]{1,2}[ \t]*[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){0,3}[ \t]*", det[s:e]):
-            spans.append((s, e))
-    body = [(s, e) for s, e in lines if det[s:e].strip()]
-    while len(body) > 2 and _DATE_LINE.fullmatch(det[body[-1][0]:body[-1][1]]):
-        body.pop()  # the date under a name ("John Q Public / February 11, 2010")
-    if len(body) >= 2:  # a name alone on the last line, after the letter's last sentence ("License Compliance Team")
-        (ps, pe), (s, e) = body[-2], body[-1]
-        if (det[ps:pe].rstrip().endswith((".", "!")) and not _CLOSING.match(det[s:e])
-                and re.fullmatch(r"[ \t]*[A-Z][\w.'’&-]+(?:[ \t]+[A-Z][\w.'’&-]*){1,4}[ \t]*", det[s:e])):
-            spans.append((s, e))
-    for s, e in reversed(lines[-6:]):  # the last redacted sign-off line, under which only names/dates/links follow
-        line, sign_off = det[s:e].strip(), _SIGN_OFF.match(det[s:e])
-        if len(line) > 80 or re.search(r"[?:]\W*$", line) or (line.endswith(".") and len(line) > 25) or (
-                _RED.search(line) and not sign_off):
-            break
-        if sign_off:
-            spans.append((s, e))
-            break
-    return sorted(set(spans))
-
-
-def _closing_block(det: str) -> list[Span]:
-    """Redacted lines after the last statement: two or more are a redacted signature block with contact details."""
-    last = 0
-    for m in re.finditer(r"perjury|good[\s-]*faith|accurate", det, _I):
-        nl = det.find("\n", m.end())
-        last = nl if nl >= 0 else len(det)
-    red = [(s, e) for s, e in line_spans(det) if s >= last and _RED.search(det[s:e])]
-    bare = re.compile(rf"\W{{0,6}}(?:\d+\.\s*)?{RED}\W*", _I)  # a stand-alone redacted field in the body
-    body = [(s, e) for s, e in line_spans(det) if e <= last and bare.fullmatch(det[s:e])]
-    return body + (red if len(red) >= 2 else [])
 
 
 def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
@@ -193,7 +114,7 @@ def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
                       r"information\.?|provide information on which github may contact you[^\n]*|"
                       r"^[^\w\n]*contact information[^\w\n]*$|^[^\w\n]*notifying party[^\w\n]*$|copyright owner contact information",
                       accept=rf"\A(?:[^\n]*\n){{0,3}}[^\n]*?(?:{RED}|\d{{3}}|@|\b\w+\s+(?:Inc|Ltd|LLC|GmbH)\b)")(clean)
-    return sorted(set(spans + _closing_block(clean)))
+    return sorted(set(spans + closing_block(clean)))
 
 
 
@@ -292,7 +213,7 @@ _accuracy = sentence_finder(r"perjury", r"(?:swear|certify|declare|state)\w*[^.]
 
 def _dmca_finders(service: Service = NO_SERVICE) -> dict[str, Finder]:
     """Finders for the six 512(c)(3)(A) elements, in statute order."""
-    return {"signature": lambda t: _signature(detection_text(t)),
+    return {"signature": lambda t: signature(detection_text(t)),
             "copyrighted_work": lambda t: _work_or_copy(detection_text(t), t, service),
             "infringing_material": lambda t: _material(detection_text(t), t, service),
             "contact_info": lambda t: _contact(detection_text(t), service),
@@ -312,7 +233,7 @@ def _counter_finders(service: Service = NO_SERVICE) -> dict[str, Finder]:
     """Finders for the 512(g)(3)(A)-(D) elements."""
     juris = r"consent\w*\s+to\s+(?:the\s+)?jurisdiction|submit\w*\s+to\s+the\s+jurisdiction"
     serve = r"accept\w*\s+(?:the\s+)?service\s+of\s+process|consent\w*\s+to\s+service|accept\w*\s+service\b"
-    return {"signature": lambda t: _signature(detection_text(t)), "material_identified": lambda t: _material(detection_text(t), t, service),
+    return {"signature": lambda t: signature(detection_text(t)), "material_identified": lambda t: _material(detection_text(t), t, service),
             "mistake_statement_under_perjury": lambda t: _mistake(detection_text(t, True)),
             "subscriber_contact": lambda t: _contact(detection_text(t), service),
             "consent_to_jurisdiction": lambda t: _clauses(detection_text(t, True), juris, serve),
@@ -342,7 +263,7 @@ def _dsa_identity(det: str, service: Service = NO_SERVICE) -> list[Span]:
                   rf"\b(?:I am|on behalf of)\s+(?:{RED}|[A-Z]\w+\s+[A-Z]\w+)",
                   # a line that is a name and an address ("Lena Vogt, mail@vogt.example"), answering the form
                   r"(?:^|\n)[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3}[ \t]*[,;(<][ \t]*<?[\w.+-]+@[\w-]+\.[a-z]{2,}")(det)
-    name += _signature(det)
+    name += signature(det)
     return sorted(set(email + name)) if email and name else []
 
 
