@@ -1,12 +1,13 @@
 """Quality gate: letters as a news site's takedown desk receives them, read against the operator's own sites.
 
-112 real letters to website operators in three batches (tests/compliance/takedown/notices/operator/: sources in
+139 real letters to website operators in four batches (tests/compliance/takedown/notices/operator/: sources in
 SOURCES.md, labelling rules in RULES.md), their infringing URLs pointed at a test aggregator's hosts. Each batch was
-scored once before any of it was tuned on. The first two (83 letters) are the dev part, tuned on; the third (29
-letters from 29 sites not used before) is held out: it is not read while tuning, its figures are reported beside the
+scored once before any of it was tuned on. The first three (112 letters) are the dev part, tuned on; the fourth (27
+letters from 27 sites not used before) is held out: it is not read while tuning, its figures are reported beside the
 dev ones, never its misses. Figures: `python benchmarks/notice_operator.py`. Floors sit at or just under the measured
-dev figures and are never lowered silently; the issue's targets (elements >= 0.97, status >= 0.95, URL F1 >= 0.95)
-are tracked on the held-out part in benchmarks/RESULTS.md."""
+dev figures and are never lowered silently (when a held-out batch joins the dev part, its fresh figures are recorded
+in RULES.md first); the issue's targets (elements >= 0.97, status >= 0.95, URL F1 >= 0.95) are tracked on the
+held-out part in benchmarks/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ from compliance.takedown.notices.service import Service, service_host
 from tests.compliance.takedown.notices.scoring import Score, load_labels, score_labels
 
 BASE = Path(__file__).resolve().parent / "operator"
-KIND_FLOOR = 0.98
+KIND_FLOOR = 0.93
 REGIME_FLOOR = 0.99
-REMEDY_FLOOR = 0.98
+REMEDY_FLOOR = 0.93
 URL_F1_FLOOR = 0.98
-ELEMENT_FLOOR = 0.98
-STATUS_FLOOR = 0.99
+ELEMENT_FLOOR = 0.95
+STATUS_FLOOR = 0.98
 
 
 def operator_service() -> Service:
