@@ -101,7 +101,13 @@ def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
     spans = sentence_finder(
         r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[a-z]{2,}", r"(?<![\w.+-])[\w.+-]+\s+(?-i:AT)\s+[\w-]+\.(?:com|org|net)\b",
         r"(?<![\w+])\+\d{1,3}[ \t(]{0,2}\d[\d \t().-]{5,18}\d\b",  # a telephone number in international form, any language
-        r"\b(?:call|phone|ring|text|fax|reach|contact)\s+(?:me|us|him|her|them)\s+(?:at|on)\s*:?\s*\+?\(?\d[\d \t().-]{6,18}\d",
+        (r"\b(?:call|phone|ring|text|fax|reach(?:ed)?|contact(?:ed)?)\s+(?:(?:me|us|him|her|them)\s+)?(?:at|on)\s*:?\s*"
+         r"\+?\(?\d[\d \t().-]{6,18}\d"),
+        # European street addresses: "12 rue des Tanneurs", "Hauptstraße 5", "Keizersgracht 12", "ul. Długa 3"
+        (r"\b\d{1,5}(?:\s*bis)?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|chemin|allée|quai|impasse|via|viale|piazza|"
+         r"corso|calle|avenida|avda\.?|rua|travessa)\s+\w"),
+        (r"\b[A-ZÄÖÜ][\w-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|laan|straat|gracht|plein|gade|vej|gatan|"
+         r"vägen|veien|gata)\s+\d{1,4}\w?\b|\bul\.\s+[A-ZŁŚŻŹ]\w+\s+\d"),
         rf"\b(?:e-?mail|mail|tel|telephone|phone|cell(?:phone)?|mobile|call|fax|ph|direct|\(o\)|\(m\)|m)"
         rf"(?:\s+(?:number|address))?\s*[:：.\-]?\s*{val}",
         rf"\b(?:address|add|contact person|contact address)\s*[:：]\s*(?:{RED}|\d|\w+\s+\w+)",
@@ -144,7 +150,11 @@ def _described_on(service: Service) -> Finder:
         rf"(?:on|at)\s+(?:{where})",
         r"\b(?:image|photo(?:graph)?|picture)\s*#\s*\d+",
         # the place written and then redacted by whoever published the letter ("continues to be displayed on X")
-        r"\b(?:displayed|posted|published|shown|used|appears?)\s+on\s+(?:X+|\*{3,})[ \t]*(?=\n|$|[.,;])")
+        r"\b(?:displayed|posted|published|shown|used|appears?)\s+on\s+(?:X+|\*{3,})[ \t]*(?=\n|$|[.,;])",
+        # the item named by its author or pointed at: "take down Mr. Farrell's piece", "delete this article from
+        # your website"
+        rf"\b(?:take\s+down|remove|delete|unpublish)\s+(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?[A-Z][\w'’-]*['’]s\s+(?:\w+\s+)?{item}",
+        rf"\b(?:take\s+down|remove|delete|unpublish)\s+this\s+{item}\s+(?:from|on)\s+(?:{where})")
     # "the posted article on your website" in one sentence, "this article is about the missionary shot in Brazil"
     # in another: together they single out the page
     posted = sentence_finder(rf"\b(?:posted|published|copied|reproduced)\s+{item}\b[^.\n]{{0,30}}\b(?:{where})")
@@ -262,7 +272,8 @@ def _dsa_identity(det: str, service: Service = NO_SERVICE) -> list[Span]:
                            rf"(?:{RED}|[A-Z][\w'’-]+[ \t]+[A-Z]?[\w'’-]+)", rf"\bmy name is\s+(?:{RED}|\w+)", rf"^\s*I,\s+(?:{RED}|\w+)",
                   rf"\b(?:I am|on behalf of)\s+(?:{RED}|[A-Z]\w+\s+[A-Z]\w+)",
                   # a line that is a name and an address ("Lena Vogt, mail@vogt.example"), answering the form
-                  r"(?:^|\n)[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3}[ \t]*[,;(<][ \t]*<?[\w.+-]+@[\w-]+\.[a-z]{2,}")(det)
+                  r"(?:^|\n)[ \t]*[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){1,3}[ \t]*(?:[,;(<][ \t]*|\n[ \t]*)<?"
+                  r"[\w.+-]+@[\w-]+\.[a-z]{2,}")(det)
     name += signature(det)
     return sorted(set(email + name)) if email and name else []
 

@@ -38,6 +38,12 @@ _RETRACTION = (
     (r"(?:case|claim|matter|file)s?\s+(?:has|have)\s+(?:now\s+)?been\s+(?:closed|dropped|withdrawn|settled)", 4),
     (r"(?<!not )\b(?:perfectly|completely|totally)\s+(?:ok|okay|fine|acceptable|allowed)\b", 3),
     (r"(?:sorry|apologi[sz]e)\s+for\s+(?:the|any)\s+(?:confusion|misunderstanding|inconvenience)", 2),
+    # regret for the demand itself, or for takedowns that hit the wrong people
+    ((r"\b(?:regret|apologi[sz]e\s+for)\s+(?:sending|issuing|filing|submitting|having\s+sent)\s+(?:you\s+)?"
+      r"(?:the|our|that|this|a)\s+(?:\w+\s+)?(?:letter|notice|notification|request|demand|takedown|claim)"), 4),
+    ((r"\b(?:incorrectly|inappropriately|mistakenly|wrongly|wrongfully|inadvertently)\s+(?:\w+\s+){0,3}?"
+      r"(?:targeted|caught|flagged|removed|taken\s+down)"), 2),
+    (r"\bwe\s+do\s+not\s+object\s+to\b|\bnever\s+our\s+intention\b", 2),
 )
 _REVERSAL = (
     (r"\breversal\b|\breversed\b", 3),
@@ -60,7 +66,7 @@ _REMOVAL = re.compile(
     r"\b(?:be|been|get)\s+(?:removed|taken\s+down|deleted|disabled)\b|cease\s+and\s+desist|\bstop\s+using\b|"
     r"\bget\s+rid\s+of\b|\btak(?:e|ing)\s+(?:it|them|this|these|the\s+\w+)\s+off\b|"
     r"\bentfernen\b|\blöschen\b|\bverwijder|\bsupprim|\bretirer\b|\bta\s+bort\b|\bfjern\w*|\bpoista\w*|"
-    r"\brimuov\w*|\beliminar\b|\bretirar\b")
+    r"\brimuov\w*|\beliminar\b|\bretirar\b|\busun\w+|\bodstran\w*|\bslet(?:te|ning)?\b")
 _ALTERNATIVE_REMOVAL = re.compile(
     r"(?i)\b(?:or|otherwise|else)\s+(?:please\s+)?(?:remove|take\s+(?:it|them|this|the\s+\w+)\s+down|delete)\b|"
     r"\b(?:failing\s+(?:that|this)|if\s+not|(?:if|where)\s+(?:that|this)\s+is\s+not\s+possible)\b[^.\n]{0,80}?"
@@ -89,7 +95,8 @@ _FEE = (
     (r"licen[cs]e\s+fees?|licen[cs]ing\s+fees?|\bfees?\s+(?:is|are|of|for)\b", 2),
     (r"\binvoice\b|\bsettle(?:ment)?\b|\bcompensation\b|\bdamages\b", 2),
     (r"retro(?:active(?:ly)?)?[- ]licen[cs]|purchase\s+a\s+licen[cs]e|(?:paid|valid)\s+licen[cs]e", 2),
-    (r"\b(?:payment|pay\s+(?:the|a|this|our|us))\b|amount\s+(?:due|of|owed)|[$€£]\s?\d", 2),
+    (r"\b(?:payment|pay\s+(?:the|a|this|our|us))\b|amount\s+(?:due|of|owed)|[$€£]\s?\d|\d\s?(?:€|EUR|CZK|PLN|DKK|SEK|NOK)\b", 2),
+    (r"\bto\s+be\s+paid\b|\brecover\s+the\s+(?:money|sum|amount|debt)|\büberweisen\b|\bBetrag(?:es)?\b", 2),
     # a licensing agent's opening letter ("our authorized licensing and copyright agent") is a fee claim's first step
     (r"\blicen[cs]ing\s+(?:and\s+copyright\s+|compliance\s+)?agent|\blicen[cs]e\s+compliance\b", 2),
     # "ohne Lizenz" says what is wrong; a fee is asked with Lizenzgebühr, Nachlizenzierung, Rechnung, zahlen
@@ -212,7 +219,14 @@ _WRONG = re.compile(
     r"defamat|libel|\billegal|unlawful|rechtswidrig|unrechtmäßig|urheberrecht|auteursrecht|onrechtmatig|illicite|"
     r"droit d'auteur|license compliance|upphovsrätt|ophavsret|opphavsrett|tekijänoikeu|diritto d.autore|"
     r"derechos? de autor|\bolovlig|retro(?:active(?:ly)?)?[- ]licen[cs]|contrefa[cç]on|d[ée]loyal|d[ée]nigr|"
-    r"Persönlichkeitsrecht|Stigmatisier|wettbewerbswidrig|trade\s?marks?\b|\bmarques?\s+déposées")
+    r"Persönlichkeitsrecht|Stigmatisier|wettbewerbswidrig|trade\s?marks?\b|\bmarques?\s+déposées|"
+    # unlicensed or infringing in the other languages letters arrive in (de, pl, cs, it, es, pt, nl, da/no/sv)
+    r"\bungenehmigt|\bohne\s+(?:\w+\s+)?(?:Genehmigung|Erlaubnis|Zustimmung|Lizenz)|Nutzungsgenehmigung|\bnarusz|"
+    r"praw\w*\s+autorsk|\bbez\s+(?:mojej|naszej|jego|jej)?\s*zgody|\bnielegaln|\bporuš|autorsk\w+\s+práv|"
+    r"\bbez\s+(?:mého|našeho)?\s*souhlasu|\bneoprávněn|\bviolazion|\billecit|senza\s+(?:\w+\s+)?autorizzazione|"
+    r"sin\s+(?:\w+\s+)?autorizaci|sem\s+(?:\w+\s+)?autoriza|direitos?\s+(?:autora(?:is|l)|de\s+autor)|\bilícit|"
+    r"\binbreuk|zonder\s+(?:\w+\s+)?toestemming|\bkrænk|\bintrång|uden\s+(?:\w+\s+)?tilladelse|"
+    r"utan\s+(?:\w+\s+)?tillstånd|uten\s+(?:\w+\s+)?tillatelse")
 # A formal claim or demand, named as such in the languages of the letters an operator gets (the request itself may
 # be in an attachment): Abmahnung, mise en demeure, sommatie, krav, Forderung.
 _CLAIM = re.compile(r"(?i)\bAbmahnung|\bForderung\b|mise\s+en\s+demeure|\bsommatie\b|\bingebrekestelling\b|"
@@ -231,7 +245,8 @@ def _looks_like_notice(text: str) -> bool:
     us names no remedy (letters are quoted in part, the demand is often in an attachment or implied by a deadline);
     only one whose single request is a question ("let us know the source") is an enquiry."""
     if not _WRONG.search(text):
-        return False
+        # a bill for a use already made ("I expect the invoice of £180 to be paid"), the wrong being said before
+        return _score(_without_threats(text), _FEE) >= 4
     demands = (bool(_REMOVAL.search(text)) or _score(text, _FEE) >= 2 or bool(_DMCA.search(text) or _DSA.search(text))
                or bool(_GOOD_FAITH.search(text) and _PERJURY.search(text)) or bool(_RETRACTION_DEMANDED.search(text))
                or bool(_CLAIM.search(text)) or bool(_DEMAND.search(text))

@@ -58,6 +58,24 @@ WORK = (
      rf"(?:\w|{RED})"),
     # a link given as the place the work was taken from ("Link to where the image was stolen from: URL")
     r"\b(?:stolen|copied|taken|lifted|reproduced)\s+from\s*:?\s*(?:https?://|www\.)",
+    # where the original first appeared ("originally published March 18, 2013 at http://...")
+    r"\boriginally\s+(?:published|posted|appeared|ran)\b[^.\n]{0,80}?(?:https?://|www\.)",
+    # the sender's own work with its title in quotes, as European letters name it ("meiner Aufnahmen „Herkules im
+    # Bergpark“", "ma photo « Les quais »", "mijn foto 'De haven'", "mojej fotografii „Port“")
+    (r"\b(?:meine?[rsn]?|unsere?[rsn]?|mon|ma|mes|notre|nos|mijn|onze|mi[oae]|miei|nostr[oaie]|mis?|nuestr[oa]s?|"
+     r"min|mitt|mina|vår|vårt|våre|moj\w*|nasz\w*|m[éý]\w*)\s+(?:\w+\s+)?(?:Aufnahme\w*|Foto\w*|Bild\w*|Artikel|"
+     r"Beitr\w*|photo\w*|article|image|afbeelding|articolo|immagin\w*|fotograf\w*|artículo|imagen|zdjęci\w*|"
+     r"artyku\w*|snímk\w*|článk\w*)\s*[„\"“«‘']"),
+    # a named author's piece in a named publication, or with its title ("Mr. Krauthammer's February 12 column in
+    # The Post", "Smith's review “A Quiet Harbour”")
+    (r"\b[A-Z][\w-]*['’]s\s+(?:[\w,]+\s+){0,3}(?:column|article|story|essay|op-ed|review|photo(?:graph)?|report)\s+"
+     r"(?:(?:in|from|on)\s+(?:the\s+)?[A-Z]|[\"“‘])"),
+    # the sender says whose the work is ("I am the author of the Viggle article", "The image is by Mike Kepka")
+    (r"\b(?:I\s+am|I'm|we\s+are)\s+the\s+(?:author|photographer|creator|owner|copyright\s+(?:owner|holder))\s+of\s+"
+     r"(?:the|this|that|these)\s+(?:[\w-]+\s+){0,3}?(?:article|photo(?:graph)?|image|picture|post|story|video|"
+     r"illustration|column)s?\b"),
+    (r"\b(?:the|this|that)\s+(?:image|photo(?:graph)?|picture|illustration|video)\s+(?:is|was)\s+(?:by|taken\s+by|"
+     r"shot\s+by|created\s+by)\s+[A-Z]"),
     (r"\bowns?\s+(?:the\s+)?(?:copyright\s+(?:in|to)\s+(?:the|this|that|these)\s+)?(?:article|photo(?:graph)?|image|picture|story|"
      r"text|video|footage|illustration|graphic|report)s?\b"),
     (r"\b(?:our|my|his|her|their|[A-Z][\w-]*['’]s)\s+(?:\w+\s+){0,2}(?:article|photo(?:graph)?|image|picture|story|"
@@ -75,7 +93,8 @@ WORK = (
 # "motivi per cui", "razones por las que") and what the forms ask ("warum Sie die Information als rechtswidrig ansehen").
 DSA_REASONS_Q = (r"^[^\n]{0,120}?(?:erläutern|begründen|erläuterung\s+der\s+gründe|raisons?\s+pour\s+lesquelles|"
                  r"expliquez|redenen\s+waarom|toelichting|motivi\s+per\s+cui|spiegazione|razones\s+por\s+las\s+que|"
-                 r"explicaci[oó]n|uzasadnienie|wyjaśnienie)[^\n]{0,200}")
+                 r"explicaci[oó]n|uzasadnienie|wyjaśnienie|wyjaśnij|uzasadnij|vysvětlete|zdůvodněte|förklara|"
+                 r"forklar|explique|explain\s+why)[^\n]{0,200}")
 DSA_REASONS = (
     (r"(?:rechtswidrig\w*|verletz\w*|urheberrecht\w*|illicite\w*|contrefa\w*|droits?\s+d.auteur|onrechtmatig\w*|"
      r"illegaal|auteursrecht\w*|illecit\w*|diritto\s+d.autore|il[ií]cit\w*|derechos?\s+de\s+autor)[^.]{0,200}?"
@@ -83,6 +102,9 @@ DSA_REASONS = (
      r"artikel|article|articolo|art[ií]culo|UrhG|\bCPI\b|Auteurswet|\bLDA\b|\bLPI\b)"),
     (r"(?:\bweil\b|parce\s+que|\bomdat\b|\bperché\b|\bporque\b)[^.]{0,200}?(?:rechtswidrig\w*|verletz\w*|"
      r"illicite\w*|onrechtmatig\w*|illegaal|illecit\w*|il[ií]cit\w*)"),
+    # Polish and Czech: "narusza moje autorskie prawa ... (art. 16 ustawy o prawie autorskim)"
+    (r"(?:narusz\w*|nielegaln\w*|bezprawn\w*|porušuj\w*|porušen\w*|neoprávněn\w*)[^.]{0,200}?"
+     r"(?:\bart\.|ustaw\w*|zákon\w*|\bprawie\s+autorskim|autorsk\w+\s+zákon)"),
 )
 DSA_BONA_FIDE = (
     # the forms' declarations that the notice is made truthfully ("naar waarheid", "wahrheitsgemäß", "sur l'honneur")

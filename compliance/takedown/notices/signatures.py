@@ -32,6 +32,9 @@ _CLOSING = re.compile(r"^\W*(?:(?:very\s+)?(?:truly|sincerely|faithfully|respect
                       r"ystävällisin\s+terveisin|z\s+poważaniem)\W*(?:$|(?=\[))", _I)
 _LABEL = re.compile(r"^\W*[\w .-]{1,25}[:：]\s")
 _NAME_LINE = re.compile(rf"^\W{{0,6}}(?:{RED}|/s/\s*\S|[A-Z][\w.'-]+(?:[ \t]+[A-Z][\w.'-]+){{0,4}}\s*,?)", _I)
+_CLOSING_AND_NAME = re.compile(
+    r"[ \t]*(?:thanks?(?:\s+you)?|(?:best|kind|warm)?\s*regards|best|cheers|sincerely|yours\s+(?:truly|sincerely))"
+    r"\s*[,;–—-]\s*(?-i:[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*", _I)
 _SIGN_OFF = re.compile(rf"^\W{{0,6}}(?:\d+\.\s*)?(?:答.)?{RED}(?!\s*:)(?:(?!:\s*{RED}).)*$", _I)
 
 
@@ -67,17 +70,29 @@ def signature(det: str) -> list[Span]:
         name = next(((ns, ne) for ns, ne in lines[i + 1:i + 3] if not re.fullmatch(r"[\s_\-]+", det[ns:ne])), None)
         if name and _is_name(det[name[0]:name[1]]):
             spans.append((s, name[1]))
+    for s, e in lines[-3:]:  # a closing and a name on one line at the end ("Thanks, WL", "Best regards, Anna Berg")
+        if _CLOSING_AND_NAME.fullmatch(det[s:e]):
+            spans.append((s, e))
     for s, e in lines[-3:]:  # a dashed sign-off at the end ("-Tom Avery", "— Jane Doe")
         if re.fullmatch(r"[ \t]*[-–—]{1,2}[ \t]*[A-Z][\w.'’-]+(?:[ \t]+[A-Z][\w.'’-]+){0,3}[ \t]*", det[s:e]):
             spans.append((s, e))
     body = [(s, e) for s, e in lines if det[s:e].strip()]
     while len(body) > 2 and _DATE_LINE.fullmatch(det[body[-1][0]:body[-1][1]]):
         body.pop()  # the date under a name ("John Q Public / February 11, 2010")
-    if len(body) >= 2:  # a name alone on the last line, after the letter's last sentence ("License Compliance Team")
-        (ps, pe), (s, e) = body[-2], body[-1]
+    # a name alone after the letter's last sentence ("License Compliance Team"), perhaps with up to two lines of
+    # title and organisation under it ("Timothy Jucovy / Associate Counsel / The Washington Post")
+    titled = r"[ \t]*[A-Z][\w.'’&-]+(?:[ \t]+[A-Z&][\w.'’&-]*){1,4}[ \t]*"
+    for under in range(3):
+        if len(body) < 2 + under:
+            break
+        (ps, pe), (s, e) = body[-2 - under], body[-1 - under]
+        below = body[len(body) - under:]
         if (det[ps:pe].rstrip().endswith((".", "!")) and not _CLOSING.match(det[s:e])
-                and re.fullmatch(r"[ \t]*[A-Z][\w.'’&-]+(?:[ \t]+[A-Z][\w.'’&-]*){1,4}[ \t]*", det[s:e])):
+                and re.fullmatch(titled, det[s:e])
+                and all(re.fullmatch(r"[ \t]*[A-Z][\w.'’&,-]*(?:[ \t]+[\w.'’&,-]+){0,6}[ \t]*", det[ts:te])
+                        and len(det[ts:te].strip()) <= 60 for ts, te in below)):
             spans.append((s, e))
+            break
     for s, e in reversed(lines[-6:]):  # the last redacted sign-off line, under which only names/dates/links follow
         line, sign_off = det[s:e].strip(), _SIGN_OFF.match(det[s:e])
         if len(line) > 80 or re.search(r"[?:]\W*$", line) or (line.endswith(".") and len(line) > 25) or (

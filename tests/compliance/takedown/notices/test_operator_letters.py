@@ -252,3 +252,71 @@ def test_a_wrong_complained_of_is_a_notice_unless_the_letter_only_asks_a_questio
     enquiry = ("We do not appear to have licensed this portrait for your website. We wondered whether you would let "
                "us know the source from which you obtained it. Unauthorised reproduction may infringe copyright.")
     assert detect_kind(enquiry, service=OPERATOR) == "other"
+
+
+@pytest.mark.parametrize("text", [
+    ("Now that we have a better understanding of your website, we regret sending you the demand letter. We do not "
+     "object to fair reporting."),
+    ("Some posts were inadvertently caught up in the sweep. That was never our intention and we apologize to those "
+     "who were incorrectly targeted."),
+])
+def test_regret_for_a_demand_is_a_retraction(text: str) -> None:
+    assert detect_kind(text, service=OPERATOR) == "retraction"
+
+
+@pytest.mark.parametrize(("text", "remedy"), [
+    ("Fotografia została skopiowana bez mojej zgody i narusza moje prawa autorskie. Proszę o usunięcie zdjęcia.",
+     "remove"),
+    (("Auf Ihrer Internetseite ist eine Aufnahme veröffentlicht, für die Sie keine Nutzungsgenehmigung haben. Bitte "
+      "überweisen Sie den Betrag von 450 EUR bis zum 17.12."), "licence_fee"),
+    ("To clarify, I expect the invoice of £180 to be paid in full by 4 February, or I will make a court claim.",
+     "licence_fee"),
+])
+def test_letters_in_other_words_and_languages_are_notices(text: str, remedy: str) -> None:
+    assert detect_kind(text, service=OPERATOR) == "notice"
+    assert detect_remedy(text, "notice") == remedy
+
+
+@pytest.mark.parametrize("text", [
+    "The content was originally published March 18, 2013 at https://www.harbourblog.example/redesigns/.",
+    "Please take down the piece, it copies Mr. Walton's February 12 column in The Harbour Times.",
+    "I am the author of the harbour fire article you pasted onto your blog.",
+    "The image is by Jane Doe/Harbour Times and is a photo of the quay.",
+    "Nutzung meiner Aufnahmen „Herkules im Bergpark“ 2010/417",
+])
+def test_works_named_as_letters_name_them(text: str) -> None:
+    assert present(text, "copyrighted_work")
+
+
+@pytest.mark.parametrize("text", [
+    "We would ask that you please promptly take down Mr. Farrell's piece.",
+    "Please delete this article from your website immediately.",
+])
+def test_an_item_named_by_its_author_or_pointed_at_is_located(text: str) -> None:
+    assert present(text, "infringing_material")
+
+
+@pytest.mark.parametrize("text", [
+    "Please pay the fee.\n\nTimothy Walton\nAssociate Counsel\nThe Harbour Times\n",
+    "Please remove it.\n\nThanks, WL\n",
+])
+def test_signatures_with_titles_under_them_or_on_the_closing_line(text: str) -> None:
+    assert present(text, "signature")
+    assert not present("Please remove it.\n\nThanks!\n", "signature")
+
+
+@pytest.mark.parametrize("text", [
+    "If you have questions I can be reached at 212-555-0156.",
+    "Moreau, Julien; photographer; 12 rue des Tanneurs, 69001 Lyon, France",
+    "Beispiel Verlag, Hafenstraße 12, 20459 Hamburg",
+])
+def test_contact_details_as_european_and_american_letters_give_them(text: str) -> None:
+    assert present(text, "contact_info")
+
+
+def test_a_polish_dsa_form_gives_its_reasons_and_notifier() -> None:
+    text = (f"1. Podaj dokładny adres URL treści *\n{COPY}\n\n3. Wyjaśnij, dlaczego uważasz, że zgłaszane treści są "
+            "niezgodne z prawem *\nZdjęcie zostało skopiowane, co narusza moje prawa (art. 16 ustawy o prawie "
+            "autorskim).\n\nPodaj swoje dane\nMarta Przykładowa\nmarta@foto.example\n")
+    elements = check_dsa(text, OPERATOR).elements
+    assert elements["dsa_explanation"].present and elements["dsa_notifier_identity"].present

@@ -22,12 +22,12 @@ from compliance.takedown.notices.service import Service, service_host
 from tests.compliance.takedown.notices.scoring import Score, load_labels, score_labels
 
 BASE = Path(__file__).resolve().parent / "operator"
-KIND_FLOOR = 0.93
+KIND_FLOOR = 0.98
 REGIME_FLOOR = 0.99
-REMEDY_FLOOR = 0.93
+REMEDY_FLOOR = 0.98
 URL_F1_FLOOR = 0.98
-ELEMENT_FLOOR = 0.95
-STATUS_FLOOR = 0.98
+ELEMENT_FLOOR = 0.97
+STATUS_FLOOR = 0.99
 
 
 def operator_service() -> Service:
