@@ -199,6 +199,9 @@ class Image(Base):
     format: Mapped[str | None] = mapped_column(String(20))
     phash: Mapped[str | None] = mapped_column(String(128))  # hex of the perceptual hash
     phash_method: Mapped[str | None] = mapped_column(String(20))
+    # pHashes of 11 windows and the mirror (compliance.fingerprints.imagematch): flips, crops and credit bands still match
+    window_print: Mapped[str | None] = mapped_column(String(240))
+    low_information: Mapped[bool | None] = mapped_column(Boolean)  # too plain for any perceptual match
     embedded: Mapped[dict[str, Any]] = mapped_column(default=dict)  # EXIF/IPTC/XMP credit fields
     c2pa: Mapped[dict[str, Any]] = mapped_column(default=dict)  # presence, validation state, error
     error: Mapped[str | None] = mapped_column(Text)  # why bytes could not be used

@@ -80,7 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_words", 40, "int", "policy",
             "Documents with fewer words are not fingerprinted for matching (menus, stubs)."),
     Setting("image_threshold", -1, "int", "policy",
-            "Largest perceptual-hash distance for an image match (-1: the method's default)."),
+            "Largest perceptual-hash distance for an image match (-1: each method's default, 8 bits for window "
+            "prints, 12 for a single pHash)."),
     Setting("now", None, "instant", "takedown",
             "Pin the clock to this instant (tests, back-dating a paper record); recorded in every event."),
     Setting("jurisdiction", "US", "text", "takedown",
@@ -156,8 +157,14 @@ def policy(flags: Mapping[str, Any] | None = None) -> dict[str, float]:
     out = {name: float(value(name, flags)) for name in POLICY}
     if out["image_threshold"] < 0:
         from compliance.fingerprints.imagehash import MATCH_THRESHOLD
+        from compliance.fingerprints.imagematch import (
+            MATCH_THRESHOLD as WINDOW_THRESHOLD,
+        )
 
         out["image_threshold"] = float(MATCH_THRESHOLD)
+        out["image_window_threshold"] = float(WINDOW_THRESHOLD)
+    else:
+        out["image_window_threshold"] = out["image_threshold"]
     return out
 
 

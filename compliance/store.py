@@ -171,6 +171,7 @@ def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
     """Store an image capture and fingerprint its bytes; undecodable bytes are recorded, not fatal."""
     from compliance.errors import ComplianceError
     from compliance.fingerprints.imagehash import fingerprint_image
+    from compliance.fingerprints.imagematch import match_print
     from compliance.fingerprints.imagemeta import read_c2pa, read_embedded
 
     fields: dict[str, Any] = {}
@@ -191,6 +192,8 @@ def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
                 phash_method=fp.method,
                 error=None,
             )
+            window = match_print(item.body)
+            fields.update(window_print=window.to_hex(), low_information=window.low_information)
     elif item.capture.error:
         fields["error"] = item.capture.error
     url = normalise_or_keep(item.capture.requested_url)

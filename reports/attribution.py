@@ -33,7 +33,7 @@ CSV_HEADER = (
     "original_url", "original_site", "method", "distance", "score",
 )
 
-_HASH_BITS = {"pdq": 256, "phash": 64, "simhash": 64}
+_HASH_BITS = {"pdq": 256, "phash": 64, "phash-windows": 64, "simhash": 64}
 
 def _flat(value: object) -> str | None:
     """An embedded metadata value (XMP bags are lists, some fields maps) as one line of text."""

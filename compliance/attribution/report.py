@@ -49,12 +49,13 @@ def _capture(c: Capture | None) -> dict[str, Any] | None:
 
 def report_policy(policy: dict[str, Any]) -> dict[str, Any]:
     """The audit's policy as people read it: whole numbers as ints, plus the names the report uses."""
-    from compliance.fingerprints.imagehash import METHOD
-
     out: dict[str, Any] = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in policy.items()}
     if "substantial_containment" in out:
         out["containment_threshold"] = out["substantial_containment"]
-    out.setdefault("image_method", METHOD)
+    if "image_window_threshold" in out:  # window prints decide; a single pHash only for rows stored before them
+        out.setdefault("image_method", "phash-windows")
+        out["image_threshold"] = out["image_window_threshold"]
+    out.setdefault("image_method", "phash")
     return out
 
 
