@@ -176,6 +176,7 @@ class Document(Base):
     alternates: Mapped[list[Any]] = mapped_column(default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)  # site_name, repeated title count, warnings
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    winnowed: Mapped[bool] = mapped_column(Boolean, default=False)  # its text_posting rows are written
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     taken_down_at: Mapped[datetime | None]
@@ -183,6 +184,17 @@ class Document(Base):
 
     site: Mapped[Site] = relationship()
     appearances: Mapped[list["ImageAppearance"]] = relationship(back_populates="document")
+
+
+class TextPosting(Base):
+    """One winnowed word k-gram fingerprint of a document version (compliance.fingerprints.passages): the inverted
+    index that finds rewritten and excerpted copies without holding any text in memory."""
+
+    __tablename__ = "text_posting"
+    __table_args__ = (Index("ix_text_posting_fingerprint", "fingerprint"),)
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), primary_key=True)
+    fingerprint: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # 63 bits: a signed BIGINT everywhere
 
 
 class Image(Base):

@@ -13,9 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from compliance.dates import parse_lenient
+from compliance.dates import parse_lenient, utcnow
 from compliance.db import insert_ignore, session_scope
-from compliance.dates import utcnow
 from compliance.models import (
     Capture,
     Document,
@@ -69,6 +68,19 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
+def write_postings(session: Session, document_id: int, text: str) -> int:
+    """The document's winnowed fingerprints into the inverted index (each value once); how many were written."""
+    from compliance.fingerprints.passages import winnow
+    from compliance.models import TextPosting
+
+    values = sorted({fp.value for fp in winnow(text)})
+    for at in range(0, len(values), 5000):  # SQLite caps the variables of one statement
+        insert_ignore(session, TextPosting,
+                      [{"document_id": document_id, "fingerprint": v} for v in values[at:at + 5000]],
+                      ["document_id", "fingerprint"])
+    return len(values)
+
+
 def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
     """Store one page capture and, when it has article text, its document and image appearances.
 
@@ -119,6 +131,8 @@ def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
             )
             session.add(doc)
             session.flush()
+            write_postings(session, doc.id, art.text)
+            doc.winnowed = True
         else:
             doc = existing
             doc.last_seen = now

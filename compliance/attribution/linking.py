@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from compliance.db import session_scope
 from compliance.fingerprints.imagematch import ImageMatchPrint
 from compliance.fingerprints.index import HammingIndex
 from compliance.fingerprints.text import containment, shingles, words
-from compliance.models import Document, Image, ImageAppearance, Match
-from compliance.queries import current_appearances, current_documents
+from compliance.models import Document, Image, ImageAppearance, Match, Site, TextPosting
+from compliance.queries import current_appearances
+from compliance.store import write_postings
 
 logger = logging.getLogger(__name__)
 
@@ -26,22 +27,15 @@ ROLE_RANK = {"publisher": 0, "unknown": 1, "aggregator": 2}
 
 @dataclass
 class DocFacts:
-    """What linking needs to know about one current document."""
+    """What linking needs to know about one current document: its fingerprints and facts, never its text."""
 
     id: int
     site_id: int
     role: str
     url: str
-    text: str
     simhash: int
     published_at: datetime | None  # parsed UTC (compliance.dates); None when the page gave no usable date
     first_seen: datetime
-    _shingles: set[int] | None = field(default=None, repr=False)
-
-    def shingle_set(self) -> set[int]:
-        if self._shingles is None:
-            self._shingles = shingles(self.text)
-        return self._shingles
 
 
 @dataclass
@@ -50,6 +44,8 @@ class LinkResult:
     image_matches: int
     documents_indexed: int
     images_indexed: int
+    by_method: dict[str, int] = field(default_factory=dict)  # "document:winnow" -> matches stored
+    new: int = 0  # matches that were not there before this run
 
 
 def order_pair(a: DocFacts, b: DocFacts) -> tuple[DocFacts, DocFacts] | None:
@@ -68,60 +64,125 @@ def order_pair(a: DocFacts, b: DocFacts) -> tuple[DocFacts, DocFacts] | None:
     return original, copy
 
 
-def _load_documents(session: Session, min_words: int) -> list[DocFacts]:
-    out = []
-    for doc, role in current_documents(session, Document.simhash.is_not(None), Document.taken_down_at.is_(None)):
-        if len(words(doc.text)) < min_words:
-            continue
-        assert doc.simhash is not None
-        out.append(
-            DocFacts(doc.id, doc.site_id, role, doc.url, doc.text, doc.simhash, doc.published_at, doc.first_seen)
-        )
-    return out
+_ELIGIBLE = (Document.is_current.is_(True), Document.taken_down_at.is_(None), Document.simhash.is_not(None))
+# A fingerprint shared by more current documents than this is boilerplate (a footer, a wire-service sign-off): it
+# proposes no candidates. Copies share many fingerprints, so losing one costs nothing.
+POSTING_CAP = 50
+
+
+def _backfill_postings(session: Session) -> int:
+    """Write the postings of current versions stored before the inverted index existed, in small batches."""
+    done = 0
+    while True:
+        batch = session.execute(select(Document.id, Document.text).where(*_ELIGIBLE, Document.winnowed.is_(False))
+                                .limit(200)).all()
+        if not batch:
+            return done
+        for doc_id, text in batch:
+            write_postings(session, doc_id, text)
+        session.execute(update(Document).where(Document.id.in_([d for d, _ in batch])).values(winnowed=True))
+        done += len(batch)
+
+
+def _load_facts(session: Session) -> dict[int, DocFacts]:
+    rows = session.execute(
+        select(Document.id, Document.site_id, Site.role, Document.url, Document.simhash, Document.published_at,
+               Document.first_seen).join(Site, Site.id == Document.site_id).where(*_ELIGIBLE)
+    ).all()
+    return {r[0]: DocFacts(r[0], r[1], r[2], r[3], int(r[4] or 0), r[5], r[6]) for r in rows}
+
+
+def _posting_candidates(session: Session) -> set[tuple[int, int]]:
+    """Pairs of current documents sharing a winnowed fingerprint that fewer than POSTING_CAP documents share."""
+    a, b = aliased(TextPosting), aliased(TextPosting)
+    current = select(Document.id).where(*_ELIGIBLE)
+    common = (select(TextPosting.fingerprint).where(TextPosting.document_id.in_(current))
+              .group_by(TextPosting.fingerprint).having(func.count() > POSTING_CAP))
+    rows = session.execute(
+        select(a.document_id, b.document_id).distinct()
+        .join(b, (a.fingerprint == b.fingerprint) & (a.document_id < b.document_id))
+        .where(a.document_id.in_(current), b.document_id.in_(current), a.fingerprint.not_in(common))
+    ).all()
+    return {(x, y) for x, y in rows}
+
+
+class _Texts:
+    """Texts fetched by id when a candidate pair is confirmed, a few hundred kept: never the whole corpus."""
+
+    def __init__(self, session: Session, keep: int = 256) -> None:
+        self.session, self.keep, self.cache = session, keep, dict[int, str]()
+
+    def __getitem__(self, doc_id: int) -> str:
+        if doc_id not in self.cache:
+            if len(self.cache) >= self.keep:
+                self.cache.pop(next(iter(self.cache)))
+            self.cache[doc_id] = self.session.scalars(select(Document.text).where(Document.id == doc_id)).one()
+        return self.cache[doc_id]
 
 
 def link_documents(session: Session, pol: dict[str, float]) -> tuple[list[dict[str, Any]], int]:
-    """Match rows for documents: candidates within the simhash radius, confirmed by containment."""
-    docs = _load_documents(session, int(pol["min_words"]))
-    by_id = {d.id: d for d in docs}
-    index = HammingIndex(bits=64, radius=int(pol["simhash_radius"]))
-    for d in docs:
+    """Match rows for documents.
+
+    Candidates come from two indexes over fingerprints, never from the texts: the 64-bit simhash within the policy
+    radius (near-identical copies) and the winnowed-fingerprint postings (rewritten and excerpted copies). Each
+    candidate pair's two texts are then read and confirmed: by 5-shingle containment (the simhash path's rule) or by
+    passage alignment (`passages.confirm`: rewrites and excerpts, shared quotations alone never suffice). The
+    matched passages (character offsets in both texts) are kept as evidence.
+    """
+    from compliance.fingerprints.passages import confirm
+
+    _backfill_postings(session)
+    facts = _load_facts(session)
+    radius = int(pol["simhash_radius"])
+    index = HammingIndex(bits=64, radius=radius)
+    for d in facts.values():
         index.add(d.id, d.simhash)
-    seen: set[tuple[int, int]] = set()
+    pairs = _posting_candidates(session)
+    for fact in facts.values():
+        pairs.update((min(fact.id, o), max(fact.id, o)) for o, _ in index.query(fact.simhash) if o != fact.id)
+    texts = _Texts(session)
+    min_words = int(pol["min_words"])
     rows: list[dict[str, Any]] = []
-    for d in docs:
-        for other_id, distance in index.query(d.simhash):
-            pair = (min(d.id, other_id), max(d.id, other_id))
-            if other_id == d.id or pair in seen:
-                continue
-            seen.add(pair)
-            other = by_id[other_id]
-            if other.site_id == d.site_id:
-                continue
-            ordered = order_pair(d, other)
-            if ordered is None:
-                continue
-            original, copy = ordered
-            reproduced = containment(original.shingle_set(), copy.shingle_set())
-            borrowed = containment(copy.shingle_set(), original.shingle_set())
-            if max(reproduced, borrowed) < pol["confirm_containment"]:
-                continue
-            rows.append(
-                {
-                    "kind": "document",
-                    "copy_id": copy.id,
-                    "original_id": original.id,
-                    "method": "simhash",
-                    "distance": distance,
-                    "score": round(max(reproduced, borrowed), 4),
-                    "evidence": {
-                        "simhash_distance": distance,
-                        "containment": round(reproduced, 4),
-                        "copy_from_original": round(borrowed, 4),
-                    },
-                }
-            )
-    return rows, len(docs)
+    for x, y in sorted(pairs):
+        first, other = facts.get(x), facts.get(y)
+        if first is None or other is None or first.site_id == other.site_id:
+            continue
+        ordered = order_pair(first, other)
+        if ordered is None:
+            continue
+        original, copy = ordered
+        o_text, c_text = texts[original.id], texts[copy.id]
+        if len(words(o_text)) < min_words or len(words(c_text)) < min_words:
+            continue
+        distance = (original.simhash ^ copy.simhash).bit_count()
+        o_sh, c_sh = shingles(o_text), shingles(c_text)
+        reproduced, borrowed = containment(o_sh, c_sh), containment(c_sh, o_sh)
+        near = distance <= radius and max(reproduced, borrowed) >= pol["confirm_containment"]
+        decision = confirm(o_text, c_text)
+        if not (near or decision.is_copy):
+            continue
+        rows.append({
+            "kind": "document",
+            "copy_id": copy.id,
+            "original_id": original.id,
+            "method": "simhash" if near else "winnow",
+            "distance": distance,
+            "score": round(max(reproduced, borrowed, decision.score), 4),
+            "evidence": {
+                "simhash_distance": distance,
+                "containment": round(reproduced, 4),
+                "copy_from_original": round(borrowed, 4),
+                "original_covered": round(decision.original_covered, 4),
+                "copy_covered": round(decision.copy_covered, 4),
+                "reason": decision.reason,
+                "passages": [[p.original_start, p.original_end, p.copy_start, p.copy_end]
+                             for p in decision.passages[:MAX_PASSAGES]],
+            },
+        })
+    return rows, len(facts)
+
+
+MAX_PASSAGES = 200  # evidence kept per match; a report marks them
 
 
 @dataclass
@@ -227,12 +288,18 @@ def link_images(session: Session, pol: dict[str, float]) -> tuple[list[dict[str,
 
 
 def link(engine: Engine, pol: dict[str, float]) -> LinkResult:
-    """Recompute all matches in one unit of work (matches are derived data; evidence is untouched)."""
+    """Recompute all matches in one unit of work (matches are derived data; evidence is untouched), and say how
+    many of each method were stored and how many were not there before."""
     with session_scope(engine) as session:
         doc_rows, n_docs = link_documents(session, pol)
         img_rows, n_imgs = link_images(session, pol)
+        before = set(session.execute(select(Match.kind, Match.copy_id, Match.original_id)).tuples())
         session.execute(delete(Match))
         if doc_rows or img_rows:
             session.execute(insert(Match), doc_rows + img_rows)
+    by_method: dict[str, int] = defaultdict(int)
+    for row in doc_rows + img_rows:
+        by_method[f"{row['kind']}:{row['method']}"] += 1
+    new = sum((row["kind"], row["copy_id"], row["original_id"]) not in before for row in doc_rows + img_rows)
     logger.info("linked %d document and %d image matches", len(doc_rows), len(img_rows))
-    return LinkResult(len(doc_rows), len(img_rows), n_docs, n_imgs)
+    return LinkResult(len(doc_rows), len(img_rows), n_docs, n_imgs, dict(sorted(by_method.items())), new)

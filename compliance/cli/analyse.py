@@ -11,7 +11,8 @@ from compliance.cli.common import db_option, echo, open_engine
 @db_option
 @click.pass_context
 def link_cmd(ctx: click.Context, db: str | None) -> None:
-    """Link copies to their originals (text simhash + shingle containment, image perceptual hash).
+    """Link copies to their originals: texts by simhash and by winnowed passages (rewrites, excerpts), images by
+    the pHashes of their windows (flips, crops, credit bands) and by exact bytes.
 
     Recomputes all matches from the crawled corpus; evidence is never changed.
     """
@@ -19,8 +20,10 @@ def link_cmd(ctx: click.Context, db: str | None) -> None:
     from compliance.settings import policy
 
     result = link(open_engine(ctx, db), policy())
+    methods = ", ".join(f"{name.split(':', 1)[1]} {n}" for name, n in result.by_method.items()) or "none"
     echo(f"linked {result.document_matches} document and {result.image_matches} image matches "
-               f"({result.documents_indexed} documents, {result.images_indexed} images indexed)")
+         f"({result.documents_indexed} documents, {result.images_indexed} images indexed); by method: {methods}; "
+         f"{result.new} new")
 
 
 @click.command("audit")

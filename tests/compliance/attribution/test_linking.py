@@ -11,7 +11,7 @@ SEEN = datetime(2026, 3, 5, tzinfo=timezone.utc)
 
 
 def _doc(doc_id: int, role: str, published: str | None, seen: datetime = SEEN) -> DocFacts:
-    return DocFacts(doc_id, doc_id, role, f"https://s{doc_id}.example/a", "text", 0, parse_lenient(published), seen)
+    return DocFacts(doc_id, doc_id, role, f"https://s{doc_id}.example/a", 0, parse_lenient(published), seen)
 
 
 def test_the_earlier_instant_is_the_original_whatever_its_offset() -> None:
