@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from compliance.db import session_scope
 from compliance.fingerprints.imagematch import ImageMatchPrint
@@ -92,18 +92,30 @@ def _load_facts(session: Session) -> dict[int, DocFacts]:
     return {r[0]: DocFacts(r[0], r[1], r[2], r[3], int(r[4] or 0), r[5], r[6]) for r in rows}
 
 
-def _posting_candidates(session: Session) -> set[tuple[int, int]]:
-    """Pairs of current documents sharing a winnowed fingerprint that fewer than POSTING_CAP documents share."""
-    a, b = aliased(TextPosting), aliased(TextPosting)
-    current = select(Document.id).where(*_ELIGIBLE)
-    common = (select(TextPosting.fingerprint).where(TextPosting.document_id.in_(current))
-              .group_by(TextPosting.fingerprint).having(func.count() > POSTING_CAP))
+def _posting_candidates(session: Session, eligible: dict[int, DocFacts]) -> set[tuple[int, int]]:
+    """Pairs of current documents sharing a winnowed fingerprint that fewer than POSTING_CAP documents share.
+
+    One pass over the shared fingerprints' postings in fingerprint order (the index's order), streamed: only the
+    pairs are held, never the postings or the texts."""
+    shared = (select(TextPosting.fingerprint).group_by(TextPosting.fingerprint)
+              .having(func.count() > 1, func.count() <= POSTING_CAP).subquery())
     rows = session.execute(
-        select(a.document_id, b.document_id).distinct()
-        .join(b, (a.fingerprint == b.fingerprint) & (a.document_id < b.document_id))
-        .where(a.document_id.in_(current), b.document_id.in_(current), a.fingerprint.not_in(common))
-    ).all()
-    return {(x, y) for x, y in rows}
+        select(TextPosting.fingerprint, TextPosting.document_id)
+        .join(shared, shared.c.fingerprint == TextPosting.fingerprint)
+        .order_by(TextPosting.fingerprint, TextPosting.document_id)
+        .execution_options(yield_per=10_000)
+    )
+    pairs: set[tuple[int, int]] = set()
+    group: list[int] = []
+    current: int | None = None
+    for fingerprint, doc_id in rows:
+        if fingerprint != current:
+            pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
+            group, current = [], fingerprint
+        if doc_id in eligible:
+            group.append(doc_id)
+    pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
+    return pairs
 
 
 class _Texts:
@@ -137,7 +149,7 @@ def link_documents(session: Session, pol: dict[str, float]) -> tuple[list[dict[s
     index = HammingIndex(bits=64, radius=radius)
     for d in facts.values():
         index.add(d.id, d.simhash)
-    pairs = _posting_candidates(session)
+    pairs = _posting_candidates(session, facts)
     for fact in facts.values():
         pairs.update((min(fact.id, o), max(fact.id, o)) for o, _ in index.query(fact.simhash) if o != fact.id)
     texts = _Texts(session)
