@@ -6,8 +6,8 @@ Documents are synthetic (seeded random prose over a 6,000-word vocabulary, 250-4
 `compliance.store.store_page`, the function a crawl calls, so their simhash and winnowed postings are computed by
 the product's own code. 1% of them are planted copies on an aggregator site, in rotation: verbatim, 10% of the
 words replaced, the first half (an excerpt), sentences reordered. `provenance link`'s function then runs from empty
-(`link_seconds`); M more documents (1% planted) are stored and linking runs again (`incremental_seconds`: today a
-full recompute, the figure the incremental design must beat). Prints one JSON line: documents, planted_copies,
+(`link_seconds`); M more documents (1% planted) are stored and linking runs again (`incremental_seconds`: only the
+new documents are confirmed against the corpus). Prints one JSON line: documents, planted_copies,
 planted_found, false_links, link_seconds, incremental_seconds, peak_rss_mb (of this process, including the
 synthetic corpus it builds). Storing is not timed.
 """

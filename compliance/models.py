@@ -177,6 +177,7 @@ class Document(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)  # site_name, repeated title count, warnings
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     winnowed: Mapped[bool] = mapped_column(Boolean, default=False)  # its text_posting rows are written
+    linked: Mapped[bool] = mapped_column(Boolean, default=False)  # confirmed against the corpus by a link run
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     taken_down_at: Mapped[datetime | None]

@@ -9,21 +9,25 @@ from compliance.cli.common import db_option, echo, open_engine
 
 @click.command("link")
 @db_option
+@click.option("--full", is_flag=True,
+              help="Recompute every match, not only those of documents crawled since the last link (after changing "
+                   "a matching setting).")
 @click.pass_context
-def link_cmd(ctx: click.Context, db: str | None) -> None:
+def link_cmd(ctx: click.Context, db: str | None, full: bool) -> None:
     """Link copies to their originals: texts by simhash and by winnowed passages (rewrites, excerpts), images by
     the pHashes of their windows (flips, crops, credit bands) and by exact bytes.
 
-    Recomputes all matches from the crawled corpus; evidence is never changed.
+    Only documents crawled since the last link are compared with the corpus; other matches keep their rows.
+    Evidence is never changed.
     """
     from compliance.attribution.linking import link
     from compliance.settings import policy
 
-    result = link(open_engine(ctx, db), policy())
+    result = link(open_engine(ctx, db), policy(), full=full)
     methods = ", ".join(f"{name.split(':', 1)[1]} {n}" for name, n in result.by_method.items()) or "none"
-    echo(f"linked {result.document_matches} document and {result.image_matches} image matches "
-         f"({result.documents_indexed} documents, {result.images_indexed} images indexed); by method: {methods}; "
-         f"{result.new} new")
+    echo(f"linked {result.documents_linked} of {result.documents_indexed} documents"
+         f"{' (full)' if full else ''}: {result.document_matches} document and {result.image_matches} image "
+         f"matches stored ({methods}); {result.new} new")
 
 
 @click.command("audit")

@@ -1,0 +1,199 @@
+"""Text copies: candidates from the simhash index and the winnowed-fingerprint postings, confirmed by reading the
+two texts of each candidate pair (shingle containment, or passage alignment for rewrites and excerpts)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from compliance.fingerprints.index import HammingIndex
+from compliance.fingerprints.text import containment, shingles, words
+from compliance.models import Document, Site, TextPosting
+from compliance.store import write_postings
+
+ROLE_RANK = {"publisher": 0, "unknown": 1, "aggregator": 2}
+
+
+@dataclass
+class DocFacts:
+    """What linking needs to know about one current document: its fingerprints and facts, never its text."""
+
+    id: int
+    site_id: int
+    role: str
+    url: str
+    simhash: int
+    published_at: datetime | None  # parsed UTC (compliance.dates); None when the page gave no usable date
+    first_seen: datetime
+
+
+def order_pair(a: DocFacts, b: DocFacts) -> tuple[DocFacts, DocFacts] | None:
+    """(original, copy) by role, then publication date, then first-seen; None when neither can be an original.
+
+    Aggregators are never originals: an item's originals list only originals, never another copy.
+    """
+
+    def key(d: DocFacts) -> tuple[int, bool, datetime, datetime, int]:
+        # an undated document sorts after every dated one of the same role: it cannot claim to be earlier
+        return (ROLE_RANK.get(d.role, 1), d.published_at is None, d.published_at or d.first_seen, d.first_seen, d.id)
+
+    original, copy = sorted((a, b), key=key)
+    if original.role == "aggregator":
+        return None
+    return original, copy
+
+
+ELIGIBLE = (Document.is_current.is_(True), Document.taken_down_at.is_(None), Document.simhash.is_not(None))
+# A fingerprint shared by more current documents than this is boilerplate (a footer, a wire-service sign-off): it
+# proposes no candidates. Copies share many fingerprints, so losing one costs nothing.
+POSTING_CAP = 50
+
+
+def _backfill_postings(session: Session) -> int:
+    """Write the postings of current versions stored before the inverted index existed, in small batches."""
+    done = 0
+    while True:
+        batch = session.execute(select(Document.id, Document.text).where(*ELIGIBLE, Document.winnowed.is_(False))
+                                .limit(200)).all()
+        if not batch:
+            return done
+        for doc_id, text in batch:
+            write_postings(session, doc_id, text)
+        session.execute(update(Document).where(Document.id.in_([d for d, _ in batch])).values(winnowed=True))
+        done += len(batch)
+
+
+def _load_facts(session: Session) -> dict[int, DocFacts]:
+    rows = session.execute(
+        select(Document.id, Document.site_id, Site.role, Document.url, Document.simhash, Document.published_at,
+               Document.first_seen).join(Site, Site.id == Document.site_id).where(*ELIGIBLE)
+    ).all()
+    return {r[0]: DocFacts(r[0], r[1], r[2], r[3], int(r[4] or 0), r[5], r[6]) for r in rows}
+
+
+def _posting_candidates(session: Session, eligible: dict[int, DocFacts],
+                        only: Collection[int] | None = None) -> set[tuple[int, int]]:
+    """Pairs of current documents sharing a winnowed fingerprint that fewer than POSTING_CAP documents share
+    (with `only`, pairs that involve one of those documents, found through their own fingerprints).
+
+    One pass over the shared fingerprints' postings in fingerprint order (the index's order), streamed: only the
+    pairs are held, never the postings or the texts."""
+    if only is not None:
+        pairs: set[tuple[int, int]] = set()
+        ids = sorted(only)
+        for at in range(0, len(ids), 500):
+            pairs |= _shared_pairs(session, eligible, ids[at:at + 500])
+        keep = set(only)
+        return {(a, b) for a, b in pairs if a in keep or b in keep}
+    return _shared_pairs(session, eligible, None)
+
+
+def _shared_pairs(session: Session, eligible: dict[int, DocFacts], ids: list[int] | None) -> set[tuple[int, int]]:
+    base = select(TextPosting.fingerprint)
+    if ids is not None:
+        base = base.where(TextPosting.fingerprint.in_(
+            select(TextPosting.fingerprint).where(TextPosting.document_id.in_(ids))))
+    shared = base.group_by(TextPosting.fingerprint).having(func.count() > 1, func.count() <= POSTING_CAP).subquery()
+    rows = session.execute(
+        select(TextPosting.fingerprint, TextPosting.document_id)
+        .join(shared, shared.c.fingerprint == TextPosting.fingerprint)
+        .order_by(TextPosting.fingerprint, TextPosting.document_id)
+        .execution_options(yield_per=10_000)
+    )
+    pairs: set[tuple[int, int]] = set()
+    group: list[int] = []
+    current: int | None = None
+    for fingerprint, doc_id in rows:
+        if fingerprint != current:
+            pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
+            group, current = [], fingerprint
+        if doc_id in eligible:
+            group.append(doc_id)
+    pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
+    return pairs
+
+
+class _Texts:
+    """Texts fetched by id when a candidate pair is confirmed, a few hundred kept: never the whole corpus."""
+
+    def __init__(self, session: Session, keep: int = 256) -> None:
+        self.session, self.keep, self.cache = session, keep, dict[int, str]()
+
+    def __getitem__(self, doc_id: int) -> str:
+        if doc_id not in self.cache:
+            if len(self.cache) >= self.keep:
+                self.cache.pop(next(iter(self.cache)))
+            self.cache[doc_id] = self.session.scalars(select(Document.text).where(Document.id == doc_id)).one()
+        return self.cache[doc_id]
+
+
+def link_documents(session: Session, pol: dict[str, float],
+                   only: Collection[int] | None = None) -> tuple[list[dict[str, Any]], dict[int, DocFacts]]:
+    """Match rows for documents (with `only`, for the pairs that involve one of those documents), and the current
+    documents they were chosen from.
+
+    Candidates come from two indexes over fingerprints, never from the texts: the 64-bit simhash within the policy
+    radius (near-identical copies) and the winnowed-fingerprint postings (rewritten and excerpted copies). Each
+    candidate pair's two texts are then read and confirmed: by 5-shingle containment (the simhash path's rule) or by
+    passage alignment (`passages.confirm`: rewrites and excerpts, shared quotations alone never suffice). The
+    matched passages (character offsets in both texts) are kept as evidence.
+    """
+    from compliance.fingerprints.passages import confirm
+
+    _backfill_postings(session)
+    facts = _load_facts(session)
+    radius = int(pol["simhash_radius"])
+    index = HammingIndex(bits=64, radius=radius)
+    for d in facts.values():
+        index.add(d.id, d.simhash)
+    pairs = _posting_candidates(session, facts, only)
+    for fact in (facts.values() if only is None else (facts[i] for i in only if i in facts)):
+        pairs.update((min(fact.id, o), max(fact.id, o)) for o, _ in index.query(fact.simhash) if o != fact.id)
+    texts = _Texts(session)
+    min_words = int(pol["min_words"])
+    rows: list[dict[str, Any]] = []
+    for x, y in sorted(pairs):
+        first, other = facts.get(x), facts.get(y)
+        if first is None or other is None or first.site_id == other.site_id:
+            continue
+        ordered = order_pair(first, other)
+        if ordered is None:
+            continue
+        original, copy = ordered
+        o_text, c_text = texts[original.id], texts[copy.id]
+        if len(words(o_text)) < min_words or len(words(c_text)) < min_words:
+            continue
+        distance = (original.simhash ^ copy.simhash).bit_count()
+        o_sh, c_sh = shingles(o_text), shingles(c_text)
+        reproduced, borrowed = containment(o_sh, c_sh), containment(c_sh, o_sh)
+        near = distance <= radius and max(reproduced, borrowed) >= pol["confirm_containment"]
+        decision = confirm(o_text, c_text)
+        if not (near or decision.is_copy):
+            continue
+        rows.append({
+            "kind": "document",
+            "copy_id": copy.id,
+            "original_id": original.id,
+            "method": "simhash" if near else "winnow",
+            "distance": distance,
+            "score": round(max(reproduced, borrowed, decision.score), 4),
+            "evidence": {
+                "simhash_distance": distance,
+                "containment": round(reproduced, 4),
+                "copy_from_original": round(borrowed, 4),
+                "original_covered": round(decision.original_covered, 4),
+                "copy_covered": round(decision.copy_covered, 4),
+                "reason": decision.reason,
+                "passages": [[p.original_start, p.original_end, p.copy_start, p.copy_end]
+                             for p in decision.passages[:MAX_PASSAGES]],
+            },
+        })
+    return rows, facts
+
+
+MAX_PASSAGES = 200  # evidence kept per match; a report marks them
