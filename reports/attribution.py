@@ -62,9 +62,12 @@ def _findings(raw: object) -> list[dict[str, Any]]:
 
 
 def _originals(raw: object) -> list[dict[str, Any]]:
-    keys = ("url", "page_url", "site", "method", "distance", "score", "containment")
-    return [{k: as_dict(o).get(k) for k in keys} | {"embedded_credit": as_dict(as_dict(o).get(
-        "embedded_credit"))} for o in as_list(raw)]
+    keys = ("url", "page_url", "site", "method", "distance", "score", "containment", "reason")
+    return [{k: as_dict(o).get(k) for k in keys} | {
+        "embedded_credit": as_dict(as_dict(o).get("embedded_credit")),
+        "passages": [{"copy": as_dict(p).get("copy"), "original": as_dict(p).get("original")}
+                     for p in as_list(as_dict(o).get("passages"))],
+    } for o in as_list(raw)]
 
 
 def _document(raw: Mapping[str, Any], index: int) -> dict[str, Any]:

@@ -59,6 +59,22 @@ def report_policy(policy: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+PASSAGES_SHOWN = 5  # per original, longest first; the match's evidence keeps them all
+PASSAGE_CHARS = 600
+
+
+def _passages(original: str, copy: str, spans: object) -> list[dict[str, Any]]:
+    """The copied passages as text (copy side and original side, cut to PASSAGE_CHARS), longest first."""
+    out = []
+    for span in spans if isinstance(spans, list) else []:
+        if not (isinstance(span, list) and len(span) == 4 and all(isinstance(v, int) for v in span)):
+            continue
+        o0, o1, c0, c1 = span
+        out.append({"copy": copy[c0:c1][:PASSAGE_CHARS], "original": original[o0:o1][:PASSAGE_CHARS],
+                    "copy_offsets": [c0, c1], "original_offsets": [o0, o1], "chars": c1 - c0})
+    return sorted(out, key=lambda p: -int(p["chars"]))[:PASSAGES_SHOWN]
+
+
 def build_attribution_report(session: Session) -> dict[str, Any]:
     """The whole report as plain data, from the latest audit run."""
     audit = session.scalars(select(AuditRun).order_by(AuditRun.id.desc())).first()
@@ -82,7 +98,8 @@ def build_attribution_report(session: Session) -> dict[str, Any]:
             if o is not None:
                 originals.append({"url": o.url, "site": sites[o.site_id].name, "method": m.method,
                                   "distance": m.distance, "score": m.score,
-                                  "containment": m.evidence.get("containment")})
+                                  "containment": m.evidence.get("containment"), "reason": m.evidence.get("reason"),
+                                  "passages": _passages(o.text, d.text, m.evidence.get("passages"))})
         credit_lines = [c for c in d.credits if c.get("kind") not in ("image_credit", "caption")]
         documents.append({
             "id": d.id, "url": d.url, "site": site.name, "role": site.role, "title": d.title,
