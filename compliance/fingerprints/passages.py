@@ -23,7 +23,7 @@ import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
 
-from compliance.fingerprints.text import normalise, words
+from compliance.fingerprints.text import words
 
 _HASH_BITS = 63  # fits a signed BIGINT column
 _MASK = (1 << _HASH_BITS) - 1
@@ -32,7 +32,7 @@ _CHUNK_RE = re.compile(r"\S+")
 _WORD_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
                       r"|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # Quotation spans: straight and typographic double quotes, guillemets, low-high quotes, CJK corner brackets.
-_QUOTE_RE = re.compile(r"\"[^\"\n]{1,600}\"|“[^”\n]{1,600}”|«[^»\n]{1,600}»|„[^“”\n]{1,600}[“”]|「[^」\n]{1,600}」")
+QUOTATIONS = re.compile(r"\"[^\"\n]{1,600}\"|“[^”\n]{1,600}”|«[^»\n]{1,600}»|„[^“”\n]{1,600}[“”]|「[^」\n]{1,600}」")
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ def _covered(intervals: list[tuple[int, int]]) -> int:
 
 def _quoted(text: str, toks: list[Token]) -> list[bool]:
     """Which words sit inside quotation marks: reporters quote the same speaker without copying each other."""
-    spans = [m.span() for m in _QUOTE_RE.finditer(text)]
+    spans = [m.span() for m in QUOTATIONS.finditer(text)]
     out, s = [], 0
     for t in toks:
         while s < len(spans) and spans[s][1] <= t.start:
