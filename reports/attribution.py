@@ -62,7 +62,7 @@ def _findings(raw: object) -> list[dict[str, Any]]:
 
 
 def _originals(raw: object) -> list[dict[str, Any]]:
-    keys = ("url", "page_url", "site", "method", "distance", "score", "containment", "reason")
+    keys = ("url", "page_url", "site", "method", "distance", "score", "containment", "reason", "direction")
     return [{k: as_dict(o).get(k) for k in keys} | {
         "embedded_credit": as_dict(as_dict(o).get("embedded_credit")),
         "passages": [{"copy": as_dict(p).get("copy"), "original": as_dict(p).get("original")}

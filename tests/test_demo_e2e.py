@@ -112,8 +112,8 @@ def test_second_demo_run_adds_a_run_but_no_duplicate_rows(demo_run: dict[str, An
 def test_a_linked_copy_shows_its_copied_passages(demo_run: dict[str, Any]) -> None:
     copies = _by_path(demo_run["report"]["documents"], "url")
     original = copies["/articles/harbour-shelter-cats.html"]["originals"][0]
-    assert original["passages"] and original["reason"]
+    assert original["passages"] and original["reason"] and "publisher" in original["direction"]
     longest = original["passages"][0]
     assert longest["copy"] and longest["original"]
     html = (demo_run["out"] / "attribution.html").read_text(encoding="utf-8")
-    assert "Copied passages from" in html and html.count("<mark>") >= 4
+    assert "Copied passages from" in html and html.count("<mark>") >= 4 and "Why this is the original" in html

@@ -18,13 +18,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from compliance.attribution.direction import DocFacts, order_pair
 from compliance.attribution.image_links import link_images
-from compliance.attribution.text_links import (
-    ELIGIBLE,
-    DocFacts,
-    link_documents,
-    order_pair,
-)
+from compliance.attribution.text_links import ELIGIBLE, link_documents
 from compliance.db import session_scope
 from compliance.models import Document, Match
 

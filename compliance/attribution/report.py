@@ -99,6 +99,7 @@ def build_attribution_report(session: Session) -> dict[str, Any]:
                 originals.append({"url": o.url, "site": sites[o.site_id].name, "method": m.method,
                                   "distance": m.distance, "score": m.score,
                                   "containment": m.evidence.get("containment"), "reason": m.evidence.get("reason"),
+                                  "direction": m.evidence.get("direction"),
                                   "passages": _passages(o.text, d.text, m.evidence.get("passages"))})
         credit_lines = [c for c in d.credits if c.get("kind") not in ("image_credit", "caption")]
         documents.append({

@@ -4,49 +4,16 @@ two texts of each candidate pair (shingle containment, or passage alignment for 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from compliance.attribution.direction import DocFacts, Refs, direction
 from compliance.fingerprints.index import HammingIndex
 from compliance.fingerprints.text import containment, shingles, words
 from compliance.models import Document, Site, TextPosting
 from compliance.store import write_postings
-
-ROLE_RANK = {"publisher": 0, "unknown": 1, "aggregator": 2}
-
-
-@dataclass
-class DocFacts:
-    """What linking needs to know about one current document: its fingerprints and facts, never its text."""
-
-    id: int
-    site_id: int
-    role: str
-    url: str
-    simhash: int
-    published_at: datetime | None  # parsed UTC (compliance.dates); None when the page gave no usable date
-    first_seen: datetime
-
-
-def order_pair(a: DocFacts, b: DocFacts) -> tuple[DocFacts, DocFacts] | None:
-    """(original, copy) by role, then publication date, then first-seen; None when neither can be an original.
-
-    Aggregators are never originals: an item's originals list only originals, never another copy.
-    """
-
-    def key(d: DocFacts) -> tuple[int, bool, datetime, datetime, int]:
-        # an undated document sorts after every dated one of the same role: it cannot claim to be earlier
-        return (ROLE_RANK.get(d.role, 1), d.published_at is None, d.published_at or d.first_seen, d.first_seen, d.id)
-
-    original, copy = sorted((a, b), key=key)
-    if original.role == "aggregator":
-        return None
-    return original, copy
-
 
 ELIGIBLE = (Document.is_current.is_(True), Document.taken_down_at.is_(None), Document.simhash.is_not(None))
 # A fingerprint shared by more current documents than this is boilerplate (a footer, a wire-service sign-off): it
@@ -119,16 +86,20 @@ def _shared_pairs(session: Session, eligible: dict[int, DocFacts], ids: list[int
 
 
 class _Texts:
-    """Texts fetched by id when a candidate pair is confirmed, a few hundred kept: never the whole corpus."""
+    """Texts (and what each page links to and credits) fetched by id when a candidate pair is confirmed, a few
+    hundred kept: never the whole corpus."""
 
     def __init__(self, session: Session, keep: int = 256) -> None:
-        self.session, self.keep, self.cache = session, keep, dict[int, str]()
+        self.session, self.keep = session, keep
+        self.cache: dict[int, tuple[str, Refs]] = {}
 
-    def __getitem__(self, doc_id: int) -> str:
+    def __getitem__(self, doc_id: int) -> tuple[str, Refs]:
         if doc_id not in self.cache:
             if len(self.cache) >= self.keep:
                 self.cache.pop(next(iter(self.cache)))
-            self.cache[doc_id] = self.session.scalars(select(Document.text).where(Document.id == doc_id)).one()
+            text, links, credits = self.session.execute(
+                select(Document.text, Document.outbound_links, Document.credits).where(Document.id == doc_id)).one()
+            self.cache[doc_id] = (text, Refs.of(links, credits))
         return self.cache[doc_id]
 
 
@@ -155,17 +126,19 @@ def link_documents(session: Session, pol: dict[str, float],
     for fact in (facts.values() if only is None else (facts[i] for i in only if i in facts)):
         pairs.update((min(fact.id, o), max(fact.id, o)) for o, _ in index.query(fact.simhash) if o != fact.id)
     texts = _Texts(session)
+    site_names: dict[int, str] = {i: n for i, n in session.execute(select(Site.id, Site.name))}
     min_words = int(pol["min_words"])
     rows: list[dict[str, Any]] = []
     for x, y in sorted(pairs):
         first, other = facts.get(x), facts.get(y)
         if first is None or other is None or first.site_id == other.site_id:
             continue
-        ordered = order_pair(first, other)
+        (first_text, first_refs), (other_text, other_refs) = texts[first.id], texts[other.id]
+        ordered = direction(first, other, first_refs, other_refs, site_names)
         if ordered is None:
             continue
-        original, copy = ordered
-        o_text, c_text = texts[original.id], texts[copy.id]
+        original, copy, why = ordered
+        o_text, c_text = (first_text, other_text) if original is first else (other_text, first_text)
         if len(words(o_text)) < min_words or len(words(c_text)) < min_words:
             continue
         distance = (original.simhash ^ copy.simhash).bit_count()
@@ -189,6 +162,7 @@ def link_documents(session: Session, pol: dict[str, float],
                 "original_covered": round(decision.original_covered, 4),
                 "copy_covered": round(decision.copy_covered, 4),
                 "reason": decision.reason,
+                "direction": why,
                 "passages": [[p.original_start, p.original_end, p.copy_start, p.copy_end]
                              for p in decision.passages[:MAX_PASSAGES]],
             },

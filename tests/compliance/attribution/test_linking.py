@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from compliance.attribution.text_links import DocFacts, order_pair
+from compliance.attribution.direction import DocFacts, order_pair
 from compliance.dates import parse_lenient
 
 SEEN = datetime(2026, 3, 5, tzinfo=timezone.utc)
