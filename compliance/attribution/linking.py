@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from compliance.attribution.direction import DocFacts, order_pair
 from compliance.attribution.image_links import link_images
-from compliance.attribution.text_links import ELIGIBLE, link_documents
+from compliance.attribution.text_links import ELIGIBLE, Progress, link_documents
 from compliance.db import session_scope
 from compliance.models import Document, Match
 
@@ -66,11 +66,13 @@ def _write(session: Session, kind: str, rows: list[dict[str, Any]], *, replace: 
     return len(fresh)
 
 
-def link(engine: Engine, pol: dict[str, float], *, full: bool = False) -> LinkResult:
-    """Link what is new (or, with `full`, everything) in one unit of work; say what was stored and what is new."""
+def link(engine: Engine, pol: dict[str, float], *, full: bool = False,
+         progress: Progress | None = None) -> LinkResult:
+    """Link what is new (or, with `full`, everything) in one unit of work; say what was stored and what is new.
+    `progress` hears how many candidate text pairs are confirmed so far (a terminal shows it)."""
     with session_scope(engine) as session:
         pending = set(session.scalars(select(Document.id).where(*ELIGIBLE, Document.linked.is_(False))))
-        doc_rows, facts = link_documents(session, pol, None if full else pending)
+        doc_rows, facts = link_documents(session, pol, None if full else pending, progress)
         current = set(facts)
         if full:
             new_docs = _write(session, "document", doc_rows, replace=True)

@@ -3,7 +3,7 @@ two texts of each candidate pair (shingle containment, or passage alignment for 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -103,8 +103,11 @@ class _Texts:
         return self.cache[doc_id]
 
 
-def link_documents(session: Session, pol: dict[str, float],
-                   only: Collection[int] | None = None) -> tuple[list[dict[str, Any]], dict[int, DocFacts]]:
+Progress = Callable[[int, int], None]  # (candidate pairs confirmed so far, all candidate pairs)
+
+
+def link_documents(session: Session, pol: dict[str, float], only: Collection[int] | None = None,
+                   progress: Progress | None = None) -> tuple[list[dict[str, Any]], dict[int, DocFacts]]:
     """Match rows for documents (with `only`, for the pairs that involve one of those documents), and the current
     documents they were chosen from.
 
@@ -129,7 +132,10 @@ def link_documents(session: Session, pol: dict[str, float],
     site_names: dict[int, str] = {i: n for i, n in session.execute(select(Site.id, Site.name))}
     min_words = int(pol["min_words"])
     rows: list[dict[str, Any]] = []
-    for x, y in sorted(pairs):
+    ordered_pairs = sorted(pairs)
+    for done, (x, y) in enumerate(ordered_pairs):
+        if progress is not None and done % 500 == 0:
+            progress(done, len(ordered_pairs))
         first, other = facts.get(x), facts.get(y)
         if first is None or other is None or first.site_id == other.site_id:
             continue
@@ -167,6 +173,8 @@ def link_documents(session: Session, pol: dict[str, float],
                              for p in decision.passages[:MAX_PASSAGES]],
             },
         })
+    if progress is not None:
+        progress(len(ordered_pairs), len(ordered_pairs))
     return rows, facts
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from compliance.cli.common import db_option, echo, open_engine
@@ -23,7 +25,11 @@ def link_cmd(ctx: click.Context, db: str | None, full: bool) -> None:
     from compliance.attribution.linking import link
     from compliance.settings import policy
 
-    result = link(open_engine(ctx, db), policy(), full=full)
+    def shown(done: int, total: int) -> None:  # our own words: a carriage return rewrites the line in place
+        click.echo(f"\rconfirming candidate pairs: {done:,} of {total:,}", err=True, nl=done >= total)
+
+    on_terminal = sys.stderr.isatty()
+    result = link(open_engine(ctx, db), policy(), full=full, progress=shown if on_terminal else None)
     methods = ", ".join(f"{name.split(':', 1)[1]} {n}" for name, n in result.by_method.items()) or "none"
     echo(f"linked {result.documents_linked} of {result.documents_indexed} documents"
          f"{' (full)' if full else ''}: {result.document_matches} document and {result.image_matches} image "

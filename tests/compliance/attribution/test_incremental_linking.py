@@ -74,6 +74,8 @@ def test_a_link_run_links_only_what_is_new_and_keeps_other_rows(tmp_path: Path) 
     assert (copy_a, originals[0]) not in now and not any(c == changed for c, _ in now)
     assert now[(copy_b, originals[1])] == before[(copy_b, originals[1])]
 
-    full = link(engine, policy(), full=True)
+    heard: list[tuple[int, int]] = []
+    full = link(engine, policy(), full=True, progress=lambda done, total: heard.append((done, total)))
+    assert heard and heard[-1][0] == heard[-1][1] > 0  # a terminal hears the pairs confirmed, to the last
     assert full.documents_linked == 9 and full.new == 0  # six originals, three current copies
     assert _matches(engine) == now
