@@ -118,6 +118,9 @@ def _policy_lines(policy: Mapping[str, Any]) -> list[str]:
         lines.append(f"text match = simhash distance ≤ {policy['simhash_radius']} of 64 bits")
     if isinstance(policy.get("confirm_containment"), (int, float)):
         lines.append(f"text match confirmed when ≥ {pct(policy['confirm_containment'])} of word 5-shingles are shared")
+    if isinstance(policy.get("passage_coverage"), (int, float)):
+        lines.append(f"rewritten or excerpted text matched when copied passages cover ≥ {pct(policy['passage_coverage'])}"
+                     " of either text (shared quotations alone never count)")
     if isinstance(policy.get("image_threshold"), int):
         method = clean(policy.get("image_method") or "perceptual hash")
         bits = _HASH_BITS.get(method.lower())

@@ -52,6 +52,9 @@ def report_policy(policy: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in policy.items()}
     if "substantial_containment" in out:
         out["containment_threshold"] = out["substantial_containment"]
+    from compliance.fingerprints.passages import DEFAULT as PASSAGES
+
+    out.setdefault("passage_coverage", PASSAGES.min_coverage)  # rewrites and excerpts (text_links.py)
     if "image_window_threshold" in out:  # window prints decide; a single pHash only for rows stored before them
         out.setdefault("image_method", "phash-windows")
         out["image_threshold"] = out["image_window_threshold"]
