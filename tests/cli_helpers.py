@@ -44,3 +44,18 @@ def count(db: Path, table: str, where: str = "1=1") -> int:
         return int(con.execute(f"select count(*) from {table} where {where}").fetchone()[0])
     finally:
         con.close()
+
+
+def crawl_and_link(tmp_path: Path, db: Path, folders: dict[str, tuple[str, Path, list[str]]]) -> None:
+    """Serve each folder on 127.0.0.1 as a site (`name: (role, folder, pages)`), crawl the pages of each with
+    `provenance crawl` (depth 0), then run `provenance link`: the path every linking end-to-end test takes."""
+    from tests.services import json_line_server
+
+    sites = [f"{name}={folder}" for name, (_role, folder, _pages) in folders.items()]
+    with json_line_server("-m", "tests.staticserver", *sites) as urls:
+        for name, (role, _folder, pages) in folders.items():
+            proc = run_cli("crawl", *[f"{urls[name]}/{p}" for p in pages], "--role", role, "--name", name,
+                           "--depth", "0", "--db", str(db), "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path)
+            assert proc.returncode == 0, proc.stderr
+    proc = run_cli("link", "--db", str(db), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps
 
-from tests.cli_helpers import REPO, run_cli
-from tests.services import json_line_server
+from tests.cli_helpers import REPO, crawl_and_link
 
 SITES = REPO / "compliance" / "demo" / "sites"
 TEXT = " ".join(
@@ -69,13 +68,8 @@ def test_flipped_cropped_and_banded_copies_link_and_placeholders_do_not(tmp_path
     (pub.parent / "article.html").write_text(_page("Ferry timetable approved", names), encoding="utf-8")
     (agg.parent / "article.html").write_text(_page("Ferry timetable approved (digest)", names), encoding="utf-8")
     db = tmp_path / "p.db"
-    with json_line_server("-m", "tests.staticserver", f"pub={pub.parent}", f"agg={agg.parent}") as urls:
-        for key, role in (("pub", "publisher"), ("agg", "aggregator")):
-            proc = run_cli("crawl", f"{urls[key]}/article.html", "--role", role, "--name", key, "--depth", "0",
-                           "--db", str(db), "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path)
-            assert proc.returncode == 0, proc.stderr
-    proc = run_cli("link", "--db", str(db), cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    crawl_and_link(tmp_path, db, {"pub": ("publisher", pub.parent, ["article.html"]),
+                                  "agg": ("aggregator", agg.parent, ["article.html"])})
     con = sqlite3.connect(db)
     try:
         linked = con.execute(

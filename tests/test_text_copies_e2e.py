@@ -14,8 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from tests.cli_helpers import run_cli
-from tests.services import json_line_server
+from tests.cli_helpers import crawl_and_link
 
 # Gizmodo and Live Science on the same "feather duvet lung" case: two outlets' own reports of one event.
 GIZMODO = "7bb1ca90354313840329d2f569ea9fb3a582df2aa0a5e3669f8fc567eb6ea61b"
@@ -68,15 +67,8 @@ def test_rewritten_and_excerpted_copies_link_and_an_independent_report_does_not(
     (agg / "duvet.html").write_text(_page("Duvet lung: what we know", excerpt), encoding="utf-8")
     (agg / "duvet-own.html").write_text(_page("A duvet made a man ill", bodies[LIVESCIENCE]), encoding="utf-8")
     db = tmp_path / "p.db"
-    with json_line_server("-m", "tests.staticserver", f"pub={pub}", f"agg={agg}") as urls:
-        crawls = (("pub", "publisher", ["duvet.html", "wework.html"]),
-                  ("agg", "aggregator", ["wework.html", "duvet.html", "duvet-own.html"]))
-        for key, role, pages in crawls:
-            proc = run_cli("crawl", *[f"{urls[key]}/{p}" for p in pages], "--role", role, "--name", key,
-                           "--depth", "0", "--db", str(db), "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path)
-            assert proc.returncode == 0, proc.stderr
-    proc = run_cli("link", "--db", str(db), cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    crawl_and_link(tmp_path, db, {"pub": ("publisher", pub, ["duvet.html", "wework.html"]),
+                                  "agg": ("aggregator", agg, ["wework.html", "duvet.html", "duvet-own.html"])})
     con = sqlite3.connect(db)
     try:
         rows = con.execute(

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.cli_helpers import REPO, run_cli
-from tests.services import json_line_server
+from tests.cli_helpers import REPO, crawl_and_link
 
 SITES = REPO / "compliance" / "demo" / "sites"
 NAMES = ["photo one.jpg", "café.jpg", "a[1].jpg", "a|b.jpg", "plain.jpg"]
@@ -46,13 +45,8 @@ def test_encoded_image_urls_are_fingerprinted_and_linked(tmp_path: Path) -> None
     _site(tmp_path / "pub", "Harbour plan approved", 1.0)
     _site(tmp_path / "agg", "Harbour plan approved (aggregated)", 0.5)
     db = tmp_path / "p.db"
-    with json_line_server("-m", "tests.staticserver", f"pub={tmp_path / 'pub'}", f"agg={tmp_path / 'agg'}") as urls:
-        for key, role in (("pub", "publisher"), ("agg", "aggregator")):
-            proc = run_cli("crawl", f"{urls[key]}/article.html", "--role", role, "--name", key, "--depth", "0",
-                           "--db", str(db), "--warc-dir", str(tmp_path / "warc"), cwd=tmp_path)
-            assert proc.returncode == 0, proc.stderr
-    proc = run_cli("link", "--db", str(db), cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    crawl_and_link(tmp_path, db, {"pub": ("publisher", tmp_path / "pub", ["article.html"]),
+                                  "agg": ("aggregator", tmp_path / "agg", ["article.html"])})
     con = sqlite3.connect(db)
     try:
         rows = con.execute("select i.url, i.phash is not null, count(a.id) from image i "

@@ -43,8 +43,10 @@ class ImageFingerprint:
     method: str
 
 
-def decode(data: bytes) -> Image.Image:
-    """Decode to upright RGB, or raise ImageDecodeError in one line (nothing else escapes from untrusted bytes)."""
+def decode_upright(data: bytes, mode: str, draft_side: int | None = None) -> Image.Image:
+    """Decode untrusted bytes to an upright image in `mode`, or raise ImageDecodeError in one line (nothing else
+    escapes). Images over MAX_PIXELS and decompression bombs are refused before their pixels are read; with
+    `draft_side`, a JPEG is decoded at the smallest DCT scale that keeps that many pixels a side (far cheaper)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -56,11 +58,13 @@ def decode(data: bytes) -> Image.Image:
                     "skip it or fetch a smaller rendition.",
                 )
             fmt = im.format or "unknown"
+            if draft_side is not None and fmt == "JPEG":
+                im.draft(mode, (draft_side, draft_side))
             im.load()
             upright = ImageOps.exif_transpose(im) or im
-            rgb = upright.convert("RGB")
-            rgb.format = fmt
-            return rgb
+            out = upright.convert(mode)
+            out.format = fmt
+            return out
     except ImageDecodeError:
         raise
     except Exception as exc:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError, struct.error... on bad bytes
@@ -69,6 +73,11 @@ def decode(data: bytes) -> Image.Image:
             f"cannot decode image ({len(data):,} bytes): {detail}.",
             "the file is truncated or not an image; fetch it again.",
         ) from None
+
+
+def decode(data: bytes) -> Image.Image:
+    """Decode to upright RGB, or raise ImageDecodeError in one line (nothing else escapes from untrusted bytes)."""
+    return decode_upright(data, "RGB")
 
 
 def _dct_matrix(n: int) -> npt.NDArray[np.float64]:

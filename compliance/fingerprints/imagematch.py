@@ -15,15 +15,13 @@ inliers must also spread over the picture (see the benchmark).
 
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageOps
+from PIL import Image
 
-from compliance.fingerprints.imagehash import MAX_PIXELS, ImageDecodeError, _dct_matrix
+from compliance.fingerprints.imagehash import _dct_matrix, decode_upright
 
 METHOD = "phash-windows-v1"
 HASH_SIDE = 128  # the smallest decode that still gives pHash's 32x32 resample real detail in each window
@@ -81,34 +79,12 @@ def low_information(tile: npt.NDArray[np.float64]) -> bool:
 
 def decode_grey(data: bytes, min_side: int) -> Image.Image:
     """Decode to upright grey at no less than min_side a side; JPEG through draft() (DCT scaling, far cheaper)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
-            width, height = im.size
-            if width * height > MAX_PIXELS:
-                raise ImageDecodeError(
-                    f"image is {width}x{height} ({width * height / 1e6:.0f} MP), over the {MAX_PIXELS // 1_000_000} MP limit.",
-                    "skip it or fetch a smaller rendition.",
-                )
-            if im.format == "JPEG":
-                im.draft("L", (min_side, min_side))
-            im.load()
-            upright = ImageOps.exif_transpose(im) or im
-            grey = upright.convert("L")
-            scale = min_side / max(1, min(grey.size))
-            if scale < 1:  # draft() scales by 1/2, 1/4 or 1/8 only, and PNG or WebP not at all: box-filter the rest
-                size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
-                grey = grey.resize(size, Image.Resampling.BOX)
-            return grey
-    except ImageDecodeError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError... on bad bytes
-        detail = " ".join(str(exc).split()) or type(exc).__name__
-        raise ImageDecodeError(
-            f"cannot decode image ({len(data):,} bytes): {detail}.",
-            "the file is truncated or not an image; fetch it again.",
-        ) from None
+    grey = decode_upright(data, "L", draft_side=min_side)
+    scale = min_side / max(1, min(grey.size))
+    if scale < 1:  # draft() scales by 1/2, 1/4 or 1/8 only, and PNG or WebP not at all: box-filter the rest
+        size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
+        grey = grey.resize(size, Image.Resampling.BOX)
+    return grey
 
 
 _DCT32 = _dct_matrix(32)
