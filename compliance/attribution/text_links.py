@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from compliance.attribution.direction import DocFacts, Refs, direction
-from compliance.fingerprints.index import HammingIndex
+from compliance.fingerprints.index import HammingIndex, pairs_within
 from compliance.fingerprints.text import containment, shingles, words
 from compliance.models import Document, Site, TextPosting
 from compliance.store import write_postings
@@ -122,12 +123,17 @@ def link_documents(session: Session, pol: dict[str, float], only: Collection[int
     _backfill_postings(session)
     facts = _load_facts(session)
     radius = int(pol["simhash_radius"])
-    index = HammingIndex(bits=64, radius=radius)
-    for d in facts.values():
-        index.add(d.id, d.simhash)
     pairs = _posting_candidates(session, facts, only)
-    for fact in (facts.values() if only is None else (facts[i] for i in only if i in facts)):
-        pairs.update((min(fact.id, o), max(fact.id, o)) for o, _ in index.query(fact.simhash) if o != fact.id)
+    if only is None:  # every pair within the radius at once (bucketed by simhash block)
+        keys = np.fromiter(facts, dtype=np.int64, count=len(facts))
+        prints = np.fromiter((d.simhash for d in facts.values()), dtype=np.uint64, count=len(facts))
+        pairs |= pairs_within(keys, prints, radius)
+    else:  # the new documents' neighbours only
+        index = HammingIndex(bits=64, radius=radius)
+        for d in facts.values():
+            index.add(d.id, d.simhash)
+        for fact in (facts[i] for i in only if i in facts):
+            pairs.update((min(fact.id, o), max(fact.id, o)) for o, _ in index.query(fact.simhash) if o != fact.id)
     texts = _Texts(session)
     site_names: dict[int, str] = {i: n for i, n in session.execute(select(Site.id, Site.name))}
     min_words = int(pol["min_words"])

@@ -22,6 +22,7 @@ MIN_BLOCK_BITS = 16
 _WORD = 64
 _MASK64 = (1 << _WORD) - 1
 _POPCOUNT8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+_BITWISE_COUNT = getattr(np, "bitwise_count", None)  # numpy >= 2
 
 
 def brute_force(fps: Mapping[int, int], fp: int, radius: int) -> list[tuple[int, int]]:
@@ -133,3 +134,40 @@ class HammingIndex:
         idx = np.flatnonzero(dist <= radius)
         order = np.lexsort((self._keys[idx], dist[idx]))
         return [(int(self._keys[i]), int(dist[i])) for i in idx[order]]
+
+
+def pairs_within(keys: npt.NDArray[np.int64], fps: npt.NDArray[np.uint64], radius: int,
+                 bits: int = 64) -> set[tuple[int, int]]:
+    """Every pair of keys (smaller first) whose 64-bit fingerprints are within `radius`, exactly.
+
+    All pairs at once, for a full link: the pigeonhole of the block tables (radius+1 blocks; two fingerprints within
+    the radius agree on one block), but each block's buckets are compared whole with numpy instead of one query per
+    fingerprint, so n fingerprints cost about (radius+1) * n^2 / 2^(bits/(radius+1)) popcounts instead of n^2.
+    """
+    if len(keys) != len(fps):
+        raise ValueError("keys and fingerprints differ in length")
+    n_blocks = radius + 1
+    edges = [bits * i // n_blocks for i in range(n_blocks + 1)]
+    out: set[tuple[int, int]] = set()
+    for lo, hi in zip(edges, edges[1:]):
+        block = (fps >> np.uint64(lo)) & np.uint64((1 << (hi - lo)) - 1)
+        order = np.argsort(block, kind="stable")
+        sorted_block = block[order]
+        starts = np.flatnonzero(np.r_[True, sorted_block[1:] != sorted_block[:-1]])
+        ends = np.r_[starts[1:], len(order)]
+        for s, e in zip(starts, ends):
+            if e - s < 2:
+                continue
+            members = order[s:e]
+            group = fps[members]
+            for i in range(0, len(members), 2048):  # bounded memory for a crowded bucket
+                part = group[i:i + 2048]
+                dist = _popcount_rows(np.bitwise_xor(part[:, None], group[None, :]).reshape(-1, 1)).reshape(
+                    len(part), len(group)) if _BITWISE_COUNT is None else _BITWISE_COUNT(
+                    np.bitwise_xor(part[:, None], group[None, :]))
+                a_idx, b_idx = np.nonzero(dist <= radius)
+                for a, b in zip(members[i + a_idx], members[b_idx]):
+                    ka, kb = int(keys[a]), int(keys[b])
+                    if ka < kb:
+                        out.add((ka, kb))
+    return out

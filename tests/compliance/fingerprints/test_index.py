@@ -65,3 +65,27 @@ def test_auto_strategy_and_replacement() -> None:
 def test_rejects_oversized_fingerprint() -> None:
     with pytest.raises(ValueError):
         HammingIndex(64, 3).add(1, 1 << 64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=0, max_size=60),
+       st.lists(st.tuples(st.integers(0, 59), st.lists(st.integers(0, 63), max_size=10)), max_size=30),
+       st.integers(min_value=0, max_value=10))
+def test_all_pairs_within_the_radius_equal_brute_force(base: list[int], near: list[tuple[int, list[int]]],
+                                                        radius: int) -> None:
+    import numpy as np
+
+    from compliance.fingerprints.index import pairs_within
+
+    fps = list(base)
+    for i, flips in near:  # copies of stored prints with a few bits flipped: the pairs that matter
+        if i < len(base):
+            x = base[i]
+            for b in flips:
+                x ^= 1 << b
+            fps.append(x)
+    keys = np.arange(len(fps), dtype=np.int64) * 3 + 7
+    got = pairs_within(keys, np.array(fps, dtype=np.uint64), radius)
+    want = {(int(keys[a]), int(keys[b])) for a in range(len(fps)) for b in range(a + 1, len(fps))
+            if (fps[a] ^ fps[b]).bit_count() <= radius}
+    assert got == want
