@@ -17,20 +17,16 @@ passages cover >= 40% of either text with at least 20 shared words outside quota
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
-from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from compliance.fingerprints.text import words
+from compliance.fingerprints.kgrams import (
+    select_minima,
+    split_words,
+    word_kgram_hashes,
+)
 
-_HASH_BITS = 63  # fits a signed BIGINT column
-_MASK = (1 << _HASH_BITS) - 1
-_CHUNK_RE = re.compile(r"\S+")
-# The word pattern of text.py, applied to normalised text whose length equals the raw chunk's.
-_WORD_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
-                      r"|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # Quotation spans: straight and typographic double quotes, guillemets, low-high quotes, CJK corner brackets.
 QUOTATIONS = re.compile(r"\"[^\"\n]{1,600}\"|“[^”\n]{1,600}”|«[^»\n]{1,600}»|„[^“”\n]{1,600}[“”]|「[^」\n]{1,600}」")
 
@@ -51,18 +47,11 @@ class Params:
 DEFAULT = Params()
 
 
-@dataclass(frozen=True)
-class Token:
-    """A normalised word and the raw characters it came from (offsets a report can mark)."""
+class Fingerprint(NamedTuple):
+    """A winnowed k-gram: its stable 63-bit hash, its first word's index and the k-gram's character span.
 
-    word: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """A winnowed k-gram: its stable 63-bit hash, its first word's index and the k-gram's character span."""
+    A NamedTuple rather than a frozen dataclass: winnow() builds one per ~4 words, and a tuple is 4x cheaper to make.
+    """
 
     value: int
     position: int
@@ -102,75 +91,14 @@ class Decision:
     passages: list[Passage] = field(default_factory=list)
 
 
-def tokens(text: str) -> list[Token]:
-    """Words as text.words() yields them, each with its raw span; offsets survive NFKC and case folding.
-
-    A whitespace chunk whose normalised form keeps its length maps word by word; one that changes length
-    (a ligature, German sharp s) gives all its words the chunk's span, so offsets stay inside the raw text.
-    """
-    out: list[Token] = []
-    for chunk in _CHUNK_RE.finditer(text):
-        raw = chunk.group()
-        base = chunk.start()
-        folded = raw.lower() if raw.isascii() else unicodedata.normalize("NFKC", raw).casefold()
-        if len(folded) == len(raw) and " " not in folded:
-            out.extend(Token(m.group(), base + m.start(), base + m.end()) for m in _WORD_RE.finditer(folded))
-        else:
-            out.extend(Token(word, base, chunk.end()) for word in words(raw))
-    return out
-
-
-def _hash(gram: str) -> int:
-    """Stable across processes and machines (Python's hash() is salted), truncated to a signed BIGINT."""
-    return int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big") & _MASK
-
-
-def kgram_hashes(toks: list[Token], k: int) -> list[int]:
-    """Hash of every k-word window; a text shorter than k words is one window so it still has a fingerprint."""
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    if not toks:
-        return []
-    ws = [t.word for t in toks]
-    if len(ws) < k:
-        return [_hash(" ".join(ws))]
-    return [_hash(" ".join(ws[i : i + k])) for i in range(len(ws) - k + 1)]
-
-
-def _select(hashes: list[int], w: int) -> list[int]:
-    """Robust winnowing: positions of the minimum hash of every w-window, in O(n) with a monotone deque.
-
-    Ties keep the position already chosen while it stays in the window (the paper's robust variant), so a
-    run of one repeated k-gram yields one fingerprint per window length rather than one per word.
-    """
-    if w < 1:
-        raise ValueError("w must be at least 1")
-    if len(hashes) <= w:
-        return [min(range(len(hashes)), key=lambda i: (hashes[i], -i))] if hashes else []
-    chosen: list[int] = []
-    window: deque[int] = deque()  # positions with increasing hashes; the front is the rightmost minimum
-    sel = -1
-    for i, h in enumerate(hashes):
-        while window and hashes[window[-1]] >= h:
-            window.pop()
-        window.append(i)
-        if window[0] <= i - w:
-            window.popleft()
-        if i < w - 1:
-            continue
-        best = window[0]
-        if sel <= i - w or hashes[best] < hashes[sel]:
-            sel = best
-            chosen.append(sel)
-    return chosen
-
-
 def winnow(text: str, params: Params = DEFAULT) -> list[Fingerprint]:
     """The text's winnowed fingerprints, what an inverted index stores: every shared run of w+k-1 words meets."""
-    toks = tokens(text)
-    hashes = kgram_hashes(toks, params.k)
-    span = min(params.k, len(toks))
-    return [Fingerprint(hashes[i], i, toks[i].start, toks[i + span - 1].end) for i in _select(hashes, params.w)]
+    ws = split_words(text)
+    hashes = word_kgram_hashes(ws, params.k)
+    at = select_minima(hashes, params.w)
+    last = at + min(params.k, len(ws.starts)) - 1
+    return list(map(Fingerprint._make, zip(hashes[at].tolist(), at.tolist(), ws.raw_starts[at].tolist(),
+                                           ws.raw_ends[last].tolist())))
 
 
 def containment(a_fps: list[Fingerprint], b_fps: list[Fingerprint]) -> Containment:
@@ -242,30 +170,34 @@ def _covered(intervals: list[tuple[int, int]]) -> int:
     return total
 
 
-def _quoted(text: str, toks: list[Token]) -> list[bool]:
+def _quoted(text: str, starts: list[int]) -> list[bool]:
     """Which words sit inside quotation marks: reporters quote the same speaker without copying each other."""
     spans = [m.span() for m in QUOTATIONS.finditer(text)]
     out, s = [], 0
-    for t in toks:
-        while s < len(spans) and spans[s][1] <= t.start:
+    for start in starts:
+        while s < len(spans) and spans[s][1] <= start:
             s += 1
-        out.append(s < len(spans) and spans[s][0] <= t.start)
+        out.append(s < len(spans) and spans[s][0] <= start)
     return out
 
 
-def _align(original: str, copy: str, p: Params) -> tuple[list[Token], list[Token], list[_Run]]:
-    to, tc = tokens(original), tokens(copy)
-    return to, tc, _runs(kgram_hashes(to, p.k), kgram_hashes(tc, p.k), len(to), len(tc), p)
+_Spans = tuple[list[int], list[int]]  # raw start and end offset of every word
 
 
-def _passage(r: _Run, to: list[Token], tc: list[Token]) -> Passage:
-    return Passage(to[r.o0].start, to[r.o1 - 1].end, tc[r.c0].start, tc[r.c1 - 1].end, r.c1 - r.c0)
+def _align(original: str, copy: str, p: Params) -> tuple[_Spans, _Spans, list[_Run]]:
+    wo, wc = split_words(original), split_words(copy)
+    runs = _runs(word_kgram_hashes(wo, p.k).tolist(), word_kgram_hashes(wc, p.k).tolist(), len(wo.starts), len(wc.starts), p)
+    return (wo.raw_starts.tolist(), wo.raw_ends.tolist()), (wc.raw_starts.tolist(), wc.raw_ends.tolist()), runs
+
+
+def _passage(r: _Run, so: _Spans, sc: _Spans) -> Passage:
+    return Passage(so[0][r.o0], so[1][r.o1 - 1], sc[0][r.c0], sc[1][r.c1 - 1], r.c1 - r.c0)
 
 
 def passages(original_text: str, copy_text: str, params: Params = DEFAULT) -> list[Passage]:
     """Stretches of the original reproduced in the copy, in copy order, with character offsets in both texts."""
-    to, tc, runs = _align(original_text, copy_text, params)
-    return [_passage(r, to, tc) for r in runs]
+    so, sc, runs = _align(original_text, copy_text, params)
+    return [_passage(r, so, sc) for r in runs]
 
 
 @dataclass(frozen=True)
@@ -282,15 +214,16 @@ class Overlap:
 
 def overlap(original: str, copy: str, params: Params = DEFAULT) -> Overlap:
     """Align the two texts once; thresholds are applied by decide(), so they can be tuned without realigning."""
-    to, tc, runs = _align(original, copy, params)
-    found = [_passage(r, to, tc) for r in runs]
-    if not to or not tc:
+    so, sc, runs = _align(original, copy, params)
+    found = [_passage(r, so, sc) for r in runs]
+    n_o, n_c = len(so[0]), len(sc[0])
+    if not n_o or not n_c:
         return Overlap(0.0, 0.0, 0, 0, 0, found)
     shared = _covered([(r.c0, r.c1) for r in runs])
-    quoted = _quoted(copy, tc)
+    quoted = _quoted(copy, sc[0])
     prose = _covered([(j, j + 1) for r in runs for j in range(r.c0, r.c1) if not quoted[j]])
-    o_cov = _covered([(r.o0, r.o1) for r in runs]) / len(to)
-    return Overlap(o_cov, shared / len(tc), shared, prose, min(len(to), len(tc)), found)
+    o_cov = _covered([(r.o0, r.o1) for r in runs]) / n_o
+    return Overlap(o_cov, shared / n_c, shared, prose, min(n_o, n_c), found)
 
 
 def decide(ov: Overlap, contained: Containment, params: Params = DEFAULT) -> Decision:

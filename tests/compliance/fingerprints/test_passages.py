@@ -10,11 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compliance.fingerprints.passages import DEFAULT, confirm, passages, tokens, winnow
+from compliance.fingerprints.kgrams import kgram_hashes, select_minima, tokens
+from compliance.fingerprints.passages import DEFAULT, confirm, passages, winnow
 from compliance.fingerprints.text import words
 from tests.cli_helpers import REPO
 
@@ -132,6 +134,38 @@ def test_winnowing_guarantee(before: list[str], after: list[str], shared: list[s
     a = " ".join(before + shared[:n])
     b = " ".join(shared[:n] + after)
     assert {f.value for f in winnow(a)} & {f.value for f in winnow(b)}
+
+
+def _robust_winnowing(hashes: list[int], w: int) -> list[int]:
+    """The rule spelled out window by window: keep the chosen minimum while it is in the window and still least."""
+    if len(hashes) <= w:
+        return [max(range(len(hashes)), key=lambda i: (-hashes[i], i))] if hashes else []
+    chosen, sel = [], -1
+    for i in range(len(hashes) - w + 1):
+        window = hashes[i : i + w]
+        best = i + max(range(w), key=lambda j: (-window[j], j))  # the rightmost minimum
+        if sel < i or hashes[best] < hashes[sel]:
+            sel = best
+            chosen.append(sel)
+    return chosen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 5), max_size=60), st.integers(1, 10))
+def test_vectorised_selection_is_robust_winnowing(hashes: list[int], w: int) -> None:
+    # few distinct values, so most windows tie: the vectorised sweep and its fallback both meet the rule
+    assert select_minima(np.array(hashes, dtype=np.uint64), w).tolist() == _robust_winnowing(hashes, w)
+
+
+@pytest.mark.parametrize("text", ["Plain ASCII text, with more than five words in it.",
+                                  "Straße … ﬁne ½ cup of café’s “quoted” words, and more words after them",
+                                  "e\u0301 combining marks, ¨umlaut and 日本語のテキスト among ordinary words here"])
+def test_fingerprints_are_kgram_hashes_of_tokens_with_their_spans(text: str) -> None:
+    toks = tokens(text)
+    hashes = kgram_hashes(toks, DEFAULT.k)
+    for f in winnow(text):
+        assert f.value == hashes[f.position]
+        assert (f.start, f.end) == (toks[f.position].start, toks[min(f.position + DEFAULT.k, len(toks)) - 1].end)
 
 
 @settings(max_examples=200, deadline=None)
