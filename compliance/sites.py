@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -74,6 +75,7 @@ def register(session: Session, spec: SiteSpec, *, update: bool = False) -> Site:
         raise SiteConflict(f"registering '{spec.name}' would {'; '.join(changes)}.",
                            "pass --update to make that change, or use the registered name and role "
                            "(see `provenance sites list`).")
+    before = (existing.role, existing.name) if existing is not None else None
     if renamed is not None:
         renamed.aliases = list(dict.fromkeys([*renamed.aliases, renamed.name]))
         renamed.name = spec.name
@@ -91,6 +93,9 @@ def register(session: Session, spec: SiteSpec, *, update: bool = False) -> Site:
         site.aliases = merged
     if spec.operated:
         site.operated = True
+    if before is not None and before != (site.role, site.name):
+        # which page is the original depends on the role and on credits naming the site: link them again
+        session.execute(sql_update(Document).where(Document.site_id == site.id).values(linked=False))
     known = {o.origin for o in site.origins}
     for origin in origins:
         if origin not in known and _site_of_origin(session, origin) is None:

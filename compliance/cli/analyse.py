@@ -13,7 +13,7 @@ from compliance.cli.common import db_option, echo, open_engine
 @db_option
 @click.option("--full", is_flag=True,
               help="Recompute every match, not only those of documents crawled since the last link (after changing "
-                   "a matching setting).")
+                   "a matching setting; a site whose role or name changes is linked again by itself).")
 @click.pass_context
 def link_cmd(ctx: click.Context, db: str | None, full: bool) -> None:
     """Link copies to their originals: texts by simhash and by winnowed passages (rewrites, excerpts), images by

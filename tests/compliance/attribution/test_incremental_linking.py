@@ -79,3 +79,17 @@ def test_a_link_run_links_only_what_is_new_and_keeps_other_rows(tmp_path: Path) 
     assert heard and heard[-1][0] == heard[-1][1] > 0  # a terminal hears the pairs confirmed, to the last
     assert full.documents_linked == 9 and full.new == 0  # six originals, three current copies
     assert _matches(engine) == now
+
+
+def test_a_site_whose_role_changes_is_linked_again(tmp_path: Path) -> None:
+    engine = open_db(str(tmp_path / "p.db"))
+    register_all(engine, [SiteSpec("a", "unknown", ["https://a.example"]), SiteSpec("b", "unknown", [PUB])])
+    run = start_run(engine, {}, {})
+    early = _store(engine, run, "a", "https://a.example/s", _text(5))
+    late = _store(engine, run, "b", f"{PUB}/s", _text(5))
+    link(engine, policy())
+    assert set(_matches(engine)) == {(late, early)}  # same role: the first stored is the original
+    register_all(engine, [SiteSpec("a", "aggregator", ["https://a.example"])], update=True)
+    again = link(engine, policy())
+    assert again.documents_linked == 1
+    assert set(_matches(engine)) == {(early, late)}  # the aggregator's page is the copy now
