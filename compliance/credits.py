@@ -72,7 +72,8 @@ def _names(credit_key: str, segments: list[str], site_key: str) -> bool:
         return False
     if credit_key == site_key or site_key in segments:
         return True
-    # Containment only for multi-word keys: "times" alone would make "Harbour Times" name "The Times".
+    # Containment only for multi-word keys: a one-word site name ("times") would be found inside any longer credit
+    # that happens to contain the word.
     return " " in site_key and re.search(rf"(?<!\w){re.escape(site_key)}(?!\w)", credit_key) is not None
 
 

@@ -17,7 +17,7 @@ DB_HELP = "Database URL or SQLite path (default: $PROVENANCE_DB, else ./provenan
 
 # What a terminal would act on rather than show: C0/C1 controls (ESC sequences, CSI), DEL, bidi overrides and
 # isolates (CVE-2021-42574), zero-width characters. Untrusted text (notices, crawled pages) never reaches the terminal
-# with them: they are shown as ⟨U+XXXX⟩.
+# with them: each is shown as its code point in angle brackets (⟨U+001B⟩ for ESC).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2028\u2029]")
 

@@ -41,7 +41,7 @@ MATCH_THRESHOLD = 8  # closest different photos in the tuning part: 10 bits (hel
 
 
 # Too little information to fingerprint: a solid colour, a near-uniform banner with a word on it, a smooth gradient.
-# Their pHash bits are noise or a single edge, and unrelated sites' placeholders matched each other by them. Real
+# Their pHash bits are noise or a single edge, and unrelated sites' stand-in images matched each other by them. Real
 # photos measured (skimage's data, brick and gravel textures, a night sky) keep a grey-level spread of 10.8 or more
 # on the 32x32 whole-image tile and at most 0.92 of their low-frequency energy in two coefficients; a banner has 4.3,
 # a linear gradient 0.998.

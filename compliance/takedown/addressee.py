@@ -1,6 +1,7 @@
 """The service notices are addressed to, from the sites registry (the sites marked operated) and the settings.
 
-A named profile (`--profile github`) adds a published archive's knowledge; it never replaces the registry.
+A named profile (`--profile NAME`, `notices/profiles.py`) adds a published archive's knowledge; it never replaces the
+registry.
 """
 
 from __future__ import annotations

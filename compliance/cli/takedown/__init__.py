@@ -11,9 +11,11 @@ from typing import Any
 
 import click
 
+from compliance.takedown.notices.profiles import PROFILES
+
 ACTOR_HELP = "Who is acting (recorded in every event; default: the login name)."
-PROFILE_HELP = ("Also read notices with a named profile of a published notice archive (github); the operator's own "
-                "sites come from `provenance sites`.")
+PROFILE_HELP = (f"Also read notices with a named profile of a published notice archive ({', '.join(sorted(PROFILES))}); "
+                "the operator's own sites come from `provenance sites`.")
 
 
 def actor_name(actor: str | None) -> str:

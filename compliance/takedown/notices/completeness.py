@@ -117,7 +117,7 @@ def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
         rf"\bon\b|\bvia\b|follows)\s*(?:\n\s*)?(?:{RED}|\w+:)",
     )(clean)
     spans += form_answers(r"so that (?:we|the complaining party) can get back to you[^\n]*|provide (?:your )?contact "
-                      r"information\.?|provide information on which github may contact you[^\n]*|"
+                      r"information\.?|provide information (?:on|by) which [^\n]{0,40}?may contact you[^\n]*|"
                       r"^[^\w\n]*contact information[^\w\n]*$|^[^\w\n]*notifying party[^\w\n]*$|copyright owner contact information",
                       accept=rf"\A(?:[^\n]*\n){{0,3}}[^\n]*?(?:{RED}|\d{{3}}|@|\b\w+\s+(?:Inc|Ltd|LLC|GmbH)\b)")(clean)
     return sorted(set(spans + closing_block(clean)))

@@ -165,7 +165,8 @@ def strip_annotations(text: str, service: Service = NO_SERVICE) -> str:
 
 
 def _reversal_rules(service: Service) -> tuple[tuple[str, int], ...]:
-    """The generic reversal phrases, plus the service reconsidering in its own name ("GitHub has reinstated")."""
+    """The generic reversal phrases, plus the service reconsidering in its own name ("<service name> has
+    reinstated", from the service's names, never a built-in one)."""
     named = tuple((rf"\b{re.escape(name)} (?:has )?(?:reinstated|reconsidered)", 3) for name in service.names)
     return _REVERSAL + named
 
