@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.cli_helpers import crawl_and_link
+from tests.compliance.fingerprints.copy_corpus import reorder, substitute
 
 # Gizmodo and Live Science on the same "feather duvet lung" case: two outlets' own reports of one event.
 GIZMODO = "7bb1ca90354313840329d2f569ea9fb3a582df2aa0a5e3669f8fc567eb6ea61b"
@@ -31,19 +32,7 @@ def _page(title: str, body: str) -> str:
 def _rewrite(text: str, share: float, seed: int) -> str:
     """A light rewrite: a share of the words replaced, and the sentences of each paragraph reordered."""
     rng = random.Random(seed)
-    spans = [m.span() for m in re.finditer(r"\w+", text)]
-    chosen = set(rng.sample(range(len(spans)), round(share * len(spans))))
-    out, last = [], 0
-    for i, (a, b) in enumerate(spans):
-        out += [text[last:a], "meanwhile" if i in chosen else text[a:b]]
-        last = b
-    swapped = "".join(out) + text[last:]
-    paras = []
-    for para in swapped.split("\n"):
-        sentences = re.split(r"(?<=[.!?])\s+", para)
-        rng.shuffle(sentences)
-        paras.append(" ".join(sentences))
-    return "\n".join(paras)
+    return reorder(substitute(text, share, "meanwhile", rng), rng)
 
 
 def _excerpt(text: str, share: float) -> str:

@@ -10,11 +10,10 @@ image matches keep their rows too.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -84,10 +83,9 @@ def link(engine: Engine, pol: dict[str, float], *, full: bool = False,
             session.execute(update(Document).where(Document.id.in_(done[at:at + 500])).values(linked=True))
         img_rows, n_imgs = link_images(session, pol)
         new_imgs = _write(session, "image", img_rows, replace=True)
-        n_doc_matches = len(session.scalars(select(Match.id).where(Match.kind == "document")).all())
-        by_method: dict[str, int] = defaultdict(int)
-        for kind, method in session.execute(select(Match.kind, Match.method)):
-            by_method[f"{kind}:{method}"] += 1
+        by_method = {f"{kind}:{method}": int(n) for kind, method, n in session.execute(
+            select(Match.kind, Match.method, func.count()).group_by(Match.kind, Match.method))}
+        n_doc_matches = sum(n for key, n in by_method.items() if key.startswith("document:"))
     logger.info("linked %d documents; %d document and %d image matches new", len(pending), new_docs, new_imgs)
     return LinkResult(n_doc_matches, len(img_rows), len(current), n_imgs, dict(sorted(by_method.items())),
                       new_docs + new_imgs, len(current) if full else len(pending & current))

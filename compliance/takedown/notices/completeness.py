@@ -126,6 +126,12 @@ def _contact(det: str, service: Service = NO_SERVICE) -> list[Span]:
 
 
 def _material(det: str, text: str = "", service: Service = NO_SERVICE) -> list[Span]:
+    """See _located (cached: the work element asks for the located copy too, one search per letter)."""
+    return list(_located(det, text, service))
+
+
+@lru_cache(maxsize=32)
+def _located(det: str, text: str, service: Service) -> tuple[Span, ...]:
     """512(c)(3)(A)(iii), 512(g)(3)(B): the material's location (links to the service's own sites, a form answer, a
     named repository, or any link the notice itself names as the infringing copy). Locations on the service come
     first, so the evidence quotes where the material is, not the claimant's original. The service's home page names
@@ -134,7 +140,7 @@ def _material(det: str, text: str = "", service: Service = NO_SERVICE) -> list[S
                if service.on_service(m.group()) and not is_root_or_profile(m.group(), service)]
     located = sorted(set(located + list(_named_copies(text, service))))
     described = form_answers(MATERIAL_Q)(det) + sentence_finder(*MATERIAL_PHRASES)(det) + _described_on(service)(det)
-    return located + sorted(set(described) - set(located))
+    return tuple(located + sorted(set(described) - set(located)))
 
 
 @lru_cache(maxsize=32)

@@ -19,6 +19,7 @@ from compliance.fingerprints.kgrams import kgram_hashes, select_minima, tokens
 from compliance.fingerprints.passages import DEFAULT, confirm, passages, winnow
 from compliance.fingerprints.text import words
 from tests.cli_helpers import REPO
+from tests.compliance.fingerprints.copy_corpus import substitute
 
 # AEB ids: a long Reuters piece on WeWork, and TechCrunch's own article on the same investigation.
 REUTERS = "06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85"
@@ -36,14 +37,7 @@ def bodies(shared_dir: Path) -> dict[str, str]:
 
 def _substitute(text: str, share: float, seed: int) -> str:
     """Replace a share of the words with other words, as a light rewrite does."""
-    rng = random.Random(seed)
-    spans = [m.span() for m in re.finditer(r"\w+", text)]
-    chosen = set(rng.sample(range(len(spans)), round(share * len(spans))))
-    out, last = [], 0
-    for i, (a, b) in enumerate(spans):
-        out += [text[last:a], "zebra" if i in chosen else text[a:b]]
-        last = b
-    return "".join(out) + text[last:]
+    return substitute(text, share, "zebra", random.Random(seed))
 
 
 def test_excerpt_links_and_passages_point_at_it(bodies: dict[str, str]) -> None:
