@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from compliance.dates import parse_day, parse_instant, parse_lenient
+from compliance.dates import parse_day, parse_instant, parse_lenient, parse_machine
 from compliance.errors import InputError
 
 UTC = timezone.utc
@@ -53,3 +53,21 @@ def test_strict_parsers_refuse_with_one_line() -> None:
     assert "PROVENANCE_NOW" in info.value.one_line() and "Fix:" in info.value.one_line()
     with pytest.raises(InputError):
         parse_day("04/03/2026", "--from")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-03-04", datetime(2026, 3, 4, tzinfo=UTC)),  # sitemap lastmod, W3C Datetime
+    ("2026-03-04T08:30+05:00", datetime(2026, 3, 4, 3, 30, tzinfo=UTC)),
+    ("2026-03-04T08:30:15.5Z", datetime(2026, 3, 4, 8, 30, 15, 500000, tzinfo=UTC)),
+    ("2026-03", datetime(2026, 3, 1, tzinfo=UTC)),  # W3C Datetime allows year-month and year alone
+    ("2026", datetime(2026, 1, 1, tzinfo=UTC)),
+    ("  Wed, 04 Mar 2026 08:30:00 GMT ", datetime(2026, 3, 4, 8, 30, tzinfo=UTC)),  # RSS pubDate
+    ("2026-13", None),
+    ("9999-12-31", None),
+    ("March 4, 2026", None),  # prose dates are never guessed here: machines write exact formats
+    ("yesterday", None),
+    ("", None),
+    (None, None),
+])
+def test_parse_machine(text: str | None, expected: datetime | None) -> None:
+    assert parse_machine(text) == expected
