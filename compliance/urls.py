@@ -12,14 +12,20 @@ reference and the fetched URL agree whichever was written first:
   empty path written `/`.
 
 Keys for comparison build on it: `match_key` (scheme-less, no `www.`, no trailing slash: spellings of one page),
-`host_key` (a host without `www.` or port), `origin_of` (what a site is keyed by). Everything here is pure.
+`host_key` (a host without `www.` or port), `origin_of` (what a site is keyed by), `registrable_domain` and
+`same_site` (crawl scope, from the Public Suffix List shipped in a package). Everything here is pure.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from tldextract import TLDExtract
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -176,7 +182,104 @@ def same_origin(a: str, b: str) -> bool:
     return bool(first) and first == origin_of(b)
 
 
+def _host_of(url_or_host: str) -> str:
+    """The lower-case IDNA host of a URL or "host[:port]", "www." kept ("" if none)."""
+    raw = (url_or_host or "").strip()
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw if "//" in raw else "//" + raw)
+        return idna_host(parts.hostname or "") or ""
+    except ValueError:
+        return ""
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _public_suffixes() -> TLDExtract:
+    """The Public Suffix List snapshot shipped inside tldextract: never downloaded, no cache files written."""
+    import tldextract
+
+    # suffix_list_urls=() forbids any download (and ignores TLDEXTRACT_* variables); private suffixes (github.io,
+    # blogspot.com) count, so two people's pages on one hosting service are two sites, as browsers treat them.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+@lru_cache(maxsize=65536)
+def registrable_domain(url_or_host: str) -> str:
+    """The registrable domain (public suffix plus one label) of a URL or host: "news.bbc.co.uk" -> "bbc.co.uk".
+
+    From the Public Suffix List shipped in a package (never fetched at run time), private suffixes included
+    ("alice.github.io" stays "alice.github.io"). An IP address, a single-label name ("localhost") or a public
+    suffix itself has none: the host itself is returned. A TLD the list does not know follows the list's
+    default rule "*" (its last two labels). "" when there is no host.
+    """
+    host = _host_of(url_or_host)
+    if not host or _is_ip(host) or "." not in host:
+        return host
+    found = _public_suffixes()(host)
+    suffix, domain = str(found.suffix), str(found.domain)
+    if not suffix:  # PSL default rule "*": an unlisted TLD is itself a public suffix
+        return ".".join(host.split(".")[-2:])
+    if not domain:  # the host is a public suffix ("co.uk", "github.io")
+        return host
+    return f"{domain}.{suffix}"
+
+
+def site_key(url_or_origin: str) -> str:
+    """What same-site scope compares: the registrable domain, or "host:port" for a host without one.
+
+    An IP address or "localhost" names one machine, not a site: several sites may be served from it on
+    different ports (a test or demo server, an intranet box), so its port stays part of the key ("" if no host).
+    """
+    host = _host_of(url_or_origin)
+    if host and (_is_ip(host) or "." not in host):
+        port = port_of(url_or_origin)
+        shown = f"[{host}]" if ":" in host else host
+        return f"{shown}:{port}" if port is not None else shown
+    return registrable_domain(host) if host else ""
+
+
+def _allowed(host: str, port: int | None, entry: str) -> bool:
+    """An allow-list entry ("example.org", "cdn.example.org:8443", a URL) admits that host and its subdomains."""
+    allowed_host = _host_of(entry)
+    if not allowed_host or not (host == allowed_host or host.endswith("." + allowed_host)):
+        return False
+    raw = entry.strip()
+    try:
+        explicit = urlsplit(raw if "//" in raw else "//" + raw).port
+    except ValueError:
+        return False
+    return explicit is None or explicit == port
+
+
+def same_site(url: str, origins: Iterable[str], allow: Iterable[str] = ()) -> bool:
+    """Whether a URL is within a site's crawl scope: same `site_key` as one of its origins, or allow-listed.
+
+    Subdomains of the site's registrable domain belong to it ("cdn.news.example" for "www.news.example"); an
+    IP-address origin covers only its own host and port. `allow` entries are hosts (with their subdomains),
+    optionally with a port.
+    """
+    norm = normalise(url)
+    if norm is None:
+        return False
+    key = site_key(norm)
+    if any(key == site_key(origin) for origin in origins):
+        return True
+    host, port = _host_of(norm), port_of(norm)
+    return any(_allowed(host, port, entry) for entry in allow)
+
+
 __all__ = [
     "DEFAULT_PORTS", "absolute", "host_key", "idna_host", "match_key", "normalise", "normalise_or_keep", "origin_of",
-    "port_of", "same_origin",
+    "port_of", "registrable_domain", "same_origin", "same_site", "site_key",
 ]

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from w3lib.url import safe_url_string
 
-from compliance.urls import absolute, host_key, match_key, normalise, origin_of, port_of, same_origin
+from compliance.urls import (
+    absolute,
+    host_key,
+    match_key,
+    normalise,
+    origin_of,
+    port_of,
+    registrable_domain,
+    same_origin,
+    same_site,
+    site_key,
+)
 
 # Path and query text as pages write it: ASCII punctuation, spaces, non-ASCII, stray and valid escapes.
 _PIECES = st.lists(
@@ -105,3 +121,75 @@ def test_absolute_resolves_against_the_page_and_normalises() -> None:
     assert absolute("#top", "https://site.example/") is None
     assert absolute("mailto:x@y.example", "https://site.example/") is None
     assert absolute("  //cdn.example/x.png ", "https://site.example/") == "https://cdn.example/x.png"
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("https://www.bbc.co.uk/news/a", "bbc.co.uk"),
+    ("news.BBC.co.uk:8080", "bbc.co.uk"),
+    ("https://a.b.c.kawasaki.jp/", "b.c.kawasaki.jp"),  # wildcard rule *.kawasaki.jp
+    ("city.kawasaki.jp", "city.kawasaki.jp"),  # exception rule !city.kawasaki.jp
+    ("https://alice.github.io/blog", "alice.github.io"),  # private suffix: one person's site, not all of GitHub
+    ("foo.blogspot.com", "foo.blogspot.com"),
+    ("github.io", "github.io"),  # a public suffix itself
+    ("co.uk", "co.uk"),
+    ("https://news.example.test/", "example.test"),  # unlisted TLD: the list's default rule "*"
+    ("http://bücher.example/", "xn--bcher-kva.example"),
+    ("http://www.сайт.рф/", "xn--80aswg.xn--p1ai"),
+    ("http://127.0.0.1:8001/a", "127.0.0.1"),
+    ("http://[::1]:8001/", "::1"),
+    ("http://localhost:8000/", "localhost"),
+    ("", ""),
+    ("http://", ""),
+])
+def test_registrable_domain(given: str, expected: str) -> None:
+    assert registrable_domain(given) == expected
+
+
+def test_the_suffix_list_is_the_shipped_one_never_downloaded(tmp_path: Path) -> None:
+    """With every socket refused and a suffix-list URL in the environment, the shipped list still answers."""
+    script = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network used')\n"
+        "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "from compliance.urls import registrable_domain\n"
+        "print(registrable_domain('https://news.bbc.co.uk/'), registrable_domain('https://alice.github.io/'))\n"
+    )
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "https://suffix-list.invalid/list.dat"}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["bbc.co.uk", "alice.github.io"]
+    assert "network used" not in out.stderr
+    assert not any(tmp_path.rglob("*")), "no cache files are written"
+
+
+def test_site_key_keeps_the_port_only_for_hosts_without_a_registrable_domain() -> None:
+    assert site_key("https://www.news.example/") == site_key("http://cdn.news.example:8080/x") == "news.example"
+    assert site_key("http://127.0.0.1:8001/") == "127.0.0.1:8001"
+    assert site_key("http://127.0.0.1/") == "127.0.0.1:80"
+    assert site_key("http://[::1]:8001/") == "[::1]:8001"
+    assert site_key("http://localhost:9000/") == "localhost:9000"
+
+
+def test_same_site_scope() -> None:
+    origins = ["https://www.news.example"]
+    assert same_site("https://www.news.example/a", origins)
+    assert same_site("http://cdn.news.example:8443/img.jpg", origins)  # a subdomain of the same site
+    assert not same_site("https://news.example.evil.test/a", origins)
+    assert not same_site("https://othernews.example/a", origins)
+    assert not same_site("mailto:desk@news.example", origins)
+    assert not same_site("https://alice.github.io/", ["https://bob.github.io"])  # two sites on one host service
+    # One test or demo machine serves several sites on different ports: each origin stays its own site.
+    local = ["http://127.0.0.1:8001"]
+    assert same_site("http://127.0.0.1:8001/page", local)
+    assert not same_site("http://127.0.0.1:8002/page", local)
+    assert not same_site("http://localhost:8001/page", local)
+    # The allow-list: a host with its subdomains, optionally one port.
+    allow = ["partner.example", "127.0.0.1:8002", "https://media.example:9000"]
+    assert same_site("https://img.partner.example/a.jpg", origins, allow)
+    assert not same_site("https://notpartner.example/a.jpg", origins, allow)
+    assert same_site("http://127.0.0.1:8002/x", local, allow)
+    assert not same_site("http://127.0.0.1:8003/x", local, allow)
+    assert same_site("http://media.example:9000/x", origins, allow)
+    assert not same_site("https://media.example/x", origins, allow)
