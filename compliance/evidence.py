@@ -112,6 +112,7 @@ class ExportSummary:
     records: int
     pages: int
     missing: list[str]  # captures whose WARC records could not be found (file moved or deleted)
+    unfetched: list[str]  # captures refused before any fetch (named in the WACZ description)
 
 
 def _document_captures(session: Session, document_id: int) -> list[tuple[Capture, str | None]]:
@@ -190,13 +191,24 @@ def _original(main: RecordInfo, path: Path, session: Session, files: _Files) -> 
     return None
 
 
-def collect(session: Session, captures: Iterable[tuple[Capture, str | None]]) -> tuple[list[Excerpt], list[Page],
-                                                                                       list[str], int]:
+@dataclass
+class Collected:
+    """The records to pack, per source file, and the captures that have none."""
+
+    excerpts: list[Excerpt]
+    pages: list[Page]
+    missing: list[str]  # captures whose WARC records could not be found (file moved or deleted)
+    unfetched: list[str]  # captures refused before any fetch: no record was ever written
+    captures: int
+
+
+def collect(session: Session, captures: Iterable[tuple[Capture, str | None]]) -> Collected:
     """The records behind the captures (redirect hops, requests, metadata, revisited originals), per source file."""
     files = _Files()
     excerpts: dict[Path, Excerpt] = {}
     pages: list[Page] = []
     missing: list[str] = []
+    unfetched: list[str] = []
     count = 0
 
     def add(path: Path, info: RecordInfo) -> None:
@@ -214,7 +226,10 @@ def collect(session: Session, captures: Iterable[tuple[Capture, str | None]]) ->
             Capture.run_id == cap.run_id, Capture.warc_file.is_not(None)).limit(1))
         located = _main_record(cap, files, Path(run_file) if run_file else None)
         if located is None:
-            missing.append(f"capture {cap.id} ({cap.requested_url})")
+            if cap.error and not cap.warc_file:  # refused before any fetch: the capture row is all there is
+                unfetched.append(f"capture {cap.id} ({cap.requested_url}) {cap.error}")
+            else:
+                missing.append(f"capture {cap.id} ({cap.requested_url})")
             continue
         path, main = located
         records = files.records(path)
@@ -234,7 +249,7 @@ def collect(session: Session, captures: Iterable[tuple[Capture, str | None]]) ->
                 add(*original)
         if cap.kind == "page" and main.rec_type in ("response", "revisit"):
             pages.append(Page(url=main.uri, ts=main.date, title=title, id=f"capture-{cap.id}"))
-    return list(excerpts.values()), pages, missing, count
+    return Collected(list(excerpts.values()), pages, missing, unfetched, count)
 
 
 def export_wacz(engine: Engine, out: Path, *, document_id: int | None = None, ticket_id: int | None = None,
@@ -255,15 +270,19 @@ def export_wacz(engine: Engine, out: Path, *, document_id: int | None = None, ti
         captures = pick(session)
         if not captures:
             raise InputError(f"{label} has no captures to export.", "crawl it first with `provenance crawl URL`.")
-        excerpts, pages, missing, count = collect(session, captures)
-    if not excerpts:
-        raise InputError(f"none of the WARC records of {label} could be found ({'; '.join(missing)[:300]}).",
+        got = collect(session, captures)
+    if not got.excerpts:
+        gone = "; ".join(got.missing + got.unfetched)[:300]
+        raise InputError(f"none of the WARC records of {label} could be found ({gone}).",
                          "keep the --warc-dir of the crawl where it was, or crawl again.")
-    records = sum(len(e.records) for e in excerpts)
-    description = (f"Evidence for {label}: {count} captures, {records} WARC records copied byte for byte from "
-                   f"{', '.join(e.source.name for e in excerpts)}.")
-    if missing:
-        description += f" Not found: {'; '.join(missing)}."
-    write_wacz(out, excerpts, pages, title=f"provenance evidence: {label}", description=description)
-    return ExportSummary(out=out, captures=count, records=records, pages=len(pages), missing=missing)
+    records = sum(len(e.records) for e in got.excerpts)
+    description = (f"Evidence for {label}: {got.captures} captures, {records} WARC records copied byte for byte "
+                   f"from {', '.join(e.source.name for e in got.excerpts)}.")
+    if got.unfetched:
+        description += f" Never fetched: {'; '.join(got.unfetched)}."
+    if got.missing:
+        description += f" Not found in the WARC files: {'; '.join(got.missing)}."
+    write_wacz(out, got.excerpts, got.pages, title=f"provenance evidence: {label}", description=description)
+    return ExportSummary(out=out, captures=got.captures, records=records, pages=len(got.pages), missing=got.missing,
+                         unfetched=got.unfetched)
 

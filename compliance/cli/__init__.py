@@ -101,13 +101,14 @@ def _register() -> None:
     from compliance.cli.analyse import audit_cmd, link_cmd
     from compliance.cli.crawl import crawl_cmd
     from compliance.cli.demo import demo_cmd
+    from compliance.cli.evidence import evidence_group
     from compliance.cli.report import report_group
     from compliance.cli.settings import settings_cmd
     from compliance.cli.sites import sites_group
     from compliance.cli.takedown import takedown_group
 
     for command in (demo_cmd, crawl_cmd, link_cmd, audit_cmd, sites_group, report_group, takedown_group,
-                    settings_cmd):
+                    settings_cmd, evidence_group):
         cli.add_command(command)
 
 
