@@ -257,7 +257,8 @@ def export_wacz(engine: Engine, out: Path, *, document_id: int | None = None, ti
     """One document's, ticket's or URL's captures as a WACZ: the WARC records copied byte for byte, indexed."""
     chosen = [x for x in (document_id, ticket_id, url) if x is not None]
     if len(chosen) != 1:
-        raise InputError("say what to export.", "pass exactly one of --document ID, --ticket ID or a URL.")
+        raise InputError("an export takes exactly one of a document, a ticket or a URL.",
+                         "pass --document ID, --ticket ID or a URL.")
     pick: Callable[[Session], list[tuple[Capture, str | None]]]
     if document_id is not None:
         pick, label = (lambda s: _document_captures(s, document_id)), f"document {document_id}"

@@ -102,6 +102,19 @@ def warc_text(tmp_path: Path) -> str:
     return "".join(gzip.open(p, "rt", encoding="latin-1").read() for p in (tmp_path / "warc").glob("*.warc.gz"))
 
 
+def warc_records(tmp_path: Path) -> list[tuple[str, str, bytes]]:
+    """(type, target URI, content) of every record the crawls wrote."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    out = []
+    for path in (tmp_path / "warc").glob("*.warc.gz"):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                out.append((record.rec_type, uri, record.content_stream().read()))
+    return out
+
+
 def hop(faults: str, target: str) -> str:
     return f"{faults}/redirect?to={quote(target, safe=':/[]')}"
 
@@ -148,8 +161,12 @@ def test_redirects_to_internal_addresses_are_refused_at_the_hop(
 
     warc = warc_text(tmp_path)
     assert "WARC-Target-URI: " + page in warc
-    for target, _ in targets.values():
-        assert "WARC-Target-URI: " + target not in warc
+    records = warc_records(tmp_path)
+    for target, reason in targets.values():
+        # Never asked: no request or response record; the refusal itself is kept as a metadata record.
+        assert not [r for r in records if r[1] == target and r[0] in ("request", "response", "revisit")]
+        refusals = [json.loads(r[2]) for r in records if r[1] == target and r[0] == "metadata" and b'"request"' in r[2]]
+        assert refusals and all(not r["request"]["sent"] and reason in r["error"] for r in refusals), refusals
 
 
 def test_control_the_same_redirect_reaches_the_canary_when_allowlisted(
