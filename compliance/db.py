@@ -44,14 +44,14 @@ def _check_sqlite_path(url: URL) -> None:
         )
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL so readers never block the writer; BEGIN IMMEDIATE + busy_timeout so a second writer waits, not fails."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -62,8 +62,11 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(db: str | None = None) -> Engine:
-    """An engine for --db/PROVENANCE_DB; raises DatabaseError with a hint on a bad URL or missing folder."""
+def make_engine(db: str | None = None, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for --db/PROVENANCE_DB; raises DatabaseError with a hint on a bad URL or missing folder.
+
+    `busy_timeout_ms` is how long a SQLite writer waits for another's lock before the write fails.
+    """
     raw = resolve_url(db)
     try:
         url = make_url(raw)
@@ -74,8 +77,8 @@ def make_engine(db: str | None = None) -> Engine:
     try:
         if url.get_backend_name() == "sqlite":
             _check_sqlite_path(url)
-            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-            _install_sqlite_pragmas(engine)
+            engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+            _install_sqlite_pragmas(engine, busy_timeout_ms)
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:

@@ -120,6 +120,35 @@ class CrawlRun(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | finished | failed
     error: Mapped[str | None] = mapped_column(Text)
+    # Who runs it and when it last wrote: a `running` run whose process is gone is stale (compliance.frontier).
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class CrawlRequest(Base):
+    """A URL a run decided to fetch, written with the page that found it; `done` once its capture is stored.
+
+    The database is the source of truth of a crawl: a killed run resumes from its pending requests.
+    """
+
+    __tablename__ = "crawl_request"
+    __table_args__ = (
+        UniqueConstraint("run_id", "url_key"),
+        Index("ix_crawl_request_pending", "run_id", "done"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id"))
+    url: Mapped[str] = mapped_column(Text)
+    url_key: Mapped[str] = mapped_column(Text)  # the crawler's duplicate key (canonical spelling)
+    kind: Mapped[str] = mapped_column(String(10), default="page")  # page | image
+    site: Mapped[str] = mapped_column(String(200))
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    is_start: Mapped[bool] = mapped_column(Boolean, default=False)
+    page_url: Mapped[str | None] = mapped_column(Text)  # for an image: the page it appeared on
+    done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Capture(Base):

@@ -95,6 +95,28 @@ class CaptureRecord:
 
 
 @dataclass
+class FrontierEntry:
+    """A URL the crawl decided to fetch; stored with the page that found it, so a killed crawl can resume."""
+
+    url: str
+    key: str  # the crawler's duplicate key for the URL (its canonical spelling)
+    site: str
+    kind: str = "page"  # page | image
+    depth: int = 0
+    is_start: bool = False
+    page_url: str | None = None  # for an image: the page it appeared on
+
+
+@dataclass
+class TextPrints:
+    """A text's fingerprints, computed off the crawl's network thread by `compliance.fingerprints.text_prints`."""
+
+    sha256: str
+    simhash: int
+    winnowed: list[int] = field(default_factory=list)
+
+
+@dataclass
 class PageItem:
     """A fetched page and its article (article is None when the page could not be used)."""
 
@@ -102,6 +124,9 @@ class PageItem:
     capture: CaptureRecord
     article: ExtractedArticle | None = None
     is_start: bool = False
+    request: FrontierEntry | None = None  # the frontier entry this fetch answers
+    discovered: list[FrontierEntry] = field(default_factory=list)  # links and images it queued
+    prints: TextPrints | None = None  # precomputed by a worker; computed at store time when None
 
 
 @dataclass
@@ -112,3 +137,5 @@ class ImageItem:
     capture: CaptureRecord
     body: bytes | None = None
     page_urls: list[str] = field(default_factory=list)
+    request: FrontierEntry | None = None
+    analysis: dict[str, object] | None = None  # precomputed `compliance.store.analyse_image` fields

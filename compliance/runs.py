@@ -5,11 +5,14 @@ The crawler asks these questions through here instead of querying tables: `crawl
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -18,14 +21,84 @@ from compliance.db import session_scope
 from compliance.models import Capture, CrawlRun, Document
 from compliance.urls import normalise_or_keep
 
+# A running run that has not written for this long, on another machine, is stale (on this machine: its pid is gone).
+STALE_AFTER = timedelta(minutes=10)
+INTERRUPTED = "interrupted"
+
 
 def start_run(engine: Engine, request: dict[str, Any], settings: dict[str, Any]) -> int:
     """Open a run (status `running`) recording what was asked and with which settings; returns its id."""
     with session_scope(engine) as session:
-        run = CrawlRun(request=request, settings=settings, status="running")
+        run = CrawlRun(request=request, settings=settings, status="running", host=socket.gethostname(),
+                       pid=os.getpid(), heartbeat_at=utcnow())
         session.add(run)
         session.flush()
         return run.id
+
+
+def heartbeat(session: Session, run_id: int) -> None:
+    """The run is alive: written with every batch the crawl stores."""
+    session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(heartbeat_at=utcnow()))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def is_stale(run: CrawlRun, now: datetime | None = None) -> bool:
+    """A `running` run whose process is gone (same machine) or that stopped writing (elsewhere)."""
+    if run.status != "running":
+        return False
+    if run.host == socket.gethostname() and run.pid is not None:
+        return run.pid != os.getpid() and not _pid_alive(run.pid)
+    last = run.heartbeat_at or run.started_at
+    return (now or utcnow()) - last > STALE_AFTER
+
+
+def unfinished_run(engine: Engine, request: dict[str, Any], include_failed: bool = False) -> CrawlRun | None:
+    """The newest run of exactly these targets that a crash (or, with include_failed, any error) left unfinished."""
+    with session_scope(engine) as session:
+        runs = session.scalars(select(CrawlRun).where(CrawlRun.status.in_(["running", "failed"]))
+                               .order_by(CrawlRun.id.desc()).limit(50))
+        for run in runs:
+            if run.request != request:
+                continue
+            interrupted = run.status == "failed" and (run.error or "").startswith(INTERRUPTED)
+            if is_stale(run) or interrupted or (include_failed and run.status == "failed"):
+                return run
+        return None
+
+
+def reopen_run(engine: Engine, run_id: int) -> None:
+    """Continue a run in this process: running again, one more attempt, its earlier error kept in the history."""
+    with session_scope(engine) as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        history = list((run.counts or {}).get("interrupted", []))
+        reason = run.error or f"{INTERRUPTED}: the crawl process stopped without closing the run (killed?)"
+        history.append({"last_write": (run.heartbeat_at or run.started_at).isoformat(), "reason": reason})
+        run.counts = {**(run.counts or {}), "interrupted": history}
+        run.status, run.error, run.finished_at = "running", None, None
+        run.host, run.pid, run.heartbeat_at = socket.gethostname(), os.getpid(), utcnow()
+        run.attempts = (run.attempts or 1) + 1
+
+
+def mark_stale_runs(engine: Engine) -> list[int]:
+    """Close every stale `running` run as failed (what `crawl` does before it starts); their ids."""
+    closed: list[int] = []
+    with session_scope(engine) as session:
+        for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
+            if is_stale(run):
+                run.status = "failed"
+                run.error = f"{INTERRUPTED}: the crawl process stopped without closing the run (killed?)"
+                closed.append(run.id)
+    return closed
 
 
 def run_counts(session: Session, run_id: int) -> dict[str, int]:
@@ -34,8 +107,11 @@ def run_counts(session: Session, run_id: int) -> dict[str, int]:
     def count(*conds: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(Capture).where(Capture.run_id == run_id, *conds)) or 0)
 
+    articles = session.scalar(select(func.count(func.distinct(Document.id))).join(Capture, Document.capture_id == Capture.id)
+                              .where(Capture.run_id == run_id))
     return {
         "pages": count(Capture.kind == "page", Capture.error.is_(None)),
+        "articles": int(articles or 0),  # pages that gave an article document (the rest are pages of links)
         "images": count(Capture.kind == "image", Capture.error.is_(None)),
         "errors": count(Capture.error.is_not(None)),
         "captures": count(),
@@ -48,7 +124,7 @@ def finish_run(engine: Engine, run_id: int, status: str, error: str | None = Non
         run = session.get(CrawlRun, run_id)
         assert run is not None
         counts = run_counts(session, run_id)
-        run.counts = counts
+        run.counts = {**counts, **{k: v for k, v in (run.counts or {}).items() if k == "interrupted"}}
         run.status = status
         run.error = error
         run.finished_at = utcnow()
@@ -125,4 +201,7 @@ def capture_outcomes(engine: Engine, run_id: int, urls: Iterable[str]) -> list[C
     return out
 
 
-__all__ = ["CaptureOutcome", "capture_outcomes", "finish_run", "run_counts", "start_failures", "start_run"]
+__all__ = [
+    "CaptureOutcome", "capture_outcomes", "finish_run", "heartbeat", "is_stale", "mark_stale_runs", "reopen_run",
+    "run_counts", "start_failures", "start_run", "unfinished_run",
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from compliance.dates import parse_lenient, utcnow
 from compliance.db import insert_ignore, session_scope
+from compliance.frontier import add_requests, mark_done
 from compliance.models import (
     Capture,
     Document,
@@ -23,7 +23,7 @@ from compliance.models import (
     Site,
     SiteOrigin,
 )
-from compliance.records import CaptureRecord, ImageItem, PageItem
+from compliance.records import CaptureRecord, ImageItem, PageItem, TextPrints
 from compliance.urls import normalise, normalise_or_keep, origin_of
 
 logger = logging.getLogger(__name__)
@@ -63,17 +63,18 @@ def document_url(item: PageItem) -> str:
 
 
 def text_sha256(text: str) -> str:
-    from compliance.fingerprints.text import normalise
+    from compliance.fingerprints.prints import text_sha256 as sha
 
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+    return sha(text)
 
 
-def write_postings(session: Session, document_id: int, text: str) -> int:
+def write_postings(session: Session, document_id: int, text: str, values: list[int] | None = None) -> int:
     """The document's winnowed fingerprints into the inverted index (each value once); how many were written."""
     from compliance.fingerprints.passages import winnow
     from compliance.models import TextPosting
 
-    values = sorted({fp.value for fp in winnow(text)})
+    if values is None:
+        values = sorted({fp.value for fp in winnow(text)})
     for at in range(0, len(values), 5000):  # SQLite caps the variables of one statement
         insert_ignore(session, TextPosting,
                       [{"document_id": document_id, "fingerprint": v} for v in values[at:at + 5000]],
@@ -86,68 +87,71 @@ def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
 
     Returns the document id, or None when the page gave no document.
     """
-    from compliance.fingerprints.simhash import simhash_text
-
     with session_scope(engine) as session:
-        site_id = _site_id(session, item.site)
-        capture_id, _created = _insert_capture(session, run_id, site_id, item.capture)
-        art = item.article
-        if item.capture.error or art is None or not art.text.strip() or site_id is None:
-            return None
-        url = document_url(item)
-        sha = text_sha256(art.text)
-        now = item.capture.fetched_at or utcnow()
-        existing = session.scalars(select(Document).where(Document.url == url, Document.text_sha256 == sha)).first()
-        if existing is None:
+        return _store_page(session, run_id, item)
+
+
+def _store_page(session: Session, run_id: int, item: PageItem) -> int | None:
+    site_id = _site_id(session, item.site)
+    capture_id, _created = _insert_capture(session, run_id, site_id, item.capture)
+    art = item.article
+    if item.capture.error or art is None or not art.text.strip() or site_id is None:
+        return None
+    url = document_url(item)
+    prints = item.prints or _text_prints(art.text)
+    sha = prints.sha256
+    now = item.capture.fetched_at or utcnow()
+    existing = session.scalars(select(Document).where(Document.url == url, Document.text_sha256 == sha)).first()
+    if existing is None:
+        session.execute(update(Document).where(Document.url == url).values(is_current=False))
+        doc = Document(
+            site_id=site_id,
+            url=url,
+            fetched_url=item.capture.final_url or item.capture.requested_url,
+            capture_id=capture_id,
+            title=art.title,
+            byline=art.byline,
+            published=art.published,
+            modified=art.modified,
+            published_at=parse_lenient(art.published, art.language),
+            modified_at=parse_lenient(art.modified, art.language),
+            language=art.language,
+            text=art.text,
+            text_sha256=sha,
+            simhash=prints.simhash,
+            credits=[asdict(c) for c in art.credits],
+            outbound_links=list(art.outbound_links),
+            disclaimers=list(art.disclaimers),
+            alternates=[asdict(a) for a in art.alternates],
+            extra={
+                "site_name": art.site_name,
+                "canonical_declared": art.canonical_url,
+                "repeated_title_count": art.repeated_title_count,
+                "warnings": art.warnings,
+            },
+            is_current=True,
+            first_seen=now,
+            last_seen=now,
+        )
+        session.add(doc)
+        session.flush()
+        write_postings(session, doc.id, art.text, prints.winnowed)
+        doc.winnowed = True
+    else:
+        doc = existing
+        doc.last_seen = now
+        doc.capture_id = capture_id
+        # Same text, but what the page says about it (credits, links, disclaimers) is read as it is now: a
+        # corrected credit line changes no text; the earlier state stays in the earlier capture's WARC record.
+        doc.credits = [asdict(c) for c in art.credits]
+        doc.outbound_links = list(art.outbound_links)
+        doc.disclaimers = list(art.disclaimers)
+        doc.alternates = [asdict(a) for a in art.alternates]
+        if not doc.is_current:
             session.execute(update(Document).where(Document.url == url).values(is_current=False))
-            doc = Document(
-                site_id=site_id,
-                url=url,
-                fetched_url=item.capture.final_url or item.capture.requested_url,
-                capture_id=capture_id,
-                title=art.title,
-                byline=art.byline,
-                published=art.published,
-                modified=art.modified,
-                published_at=parse_lenient(art.published, art.language),
-                modified_at=parse_lenient(art.modified, art.language),
-                language=art.language,
-                text=art.text,
-                text_sha256=sha,
-                simhash=simhash_text(art.text),
-                credits=[asdict(c) for c in art.credits],
-                outbound_links=list(art.outbound_links),
-                disclaimers=list(art.disclaimers),
-                alternates=[asdict(a) for a in art.alternates],
-                extra={
-                    "site_name": art.site_name,
-                    "canonical_declared": art.canonical_url,
-                    "repeated_title_count": art.repeated_title_count,
-                    "warnings": art.warnings,
-                },
-                is_current=True,
-                first_seen=now,
-                last_seen=now,
-            )
-            session.add(doc)
-            session.flush()
-            write_postings(session, doc.id, art.text)
-            doc.winnowed = True
-        else:
-            doc = existing
-            doc.last_seen = now
-            doc.capture_id = capture_id
-            # Same text, but what the page says about it (credits, links, disclaimers) is read as it is now: a
-            # corrected credit line changes no text; the earlier state stays in the earlier capture's WARC record.
-            doc.credits = [asdict(c) for c in art.credits]
-            doc.outbound_links = list(art.outbound_links)
-            doc.disclaimers = list(art.disclaimers)
-            doc.alternates = [asdict(a) for a in art.alternates]
-            if not doc.is_current:
-                session.execute(update(Document).where(Document.url == url).values(is_current=False))
-                doc.is_current = True
-        _store_appearances(session, doc.id, item, now)
-        return doc.id
+            doc.is_current = True
+    _store_appearances(session, doc.id, item, now)
+    return doc.id
 
 
 def _store_appearances(session: Session, document_id: int, item: PageItem, now: datetime) -> None:
@@ -181,48 +185,59 @@ def _store_appearances(session: Session, document_id: int, item: PageItem, now: 
                                                        "jsonld_credit")}))
 
 
+def _text_prints(text: str) -> TextPrints:
+    from compliance.fingerprints.prints import text_prints
+
+    return text_prints(text)
+
+
 def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
     """Store an image capture and fingerprint its bytes; undecodable bytes are recorded, not fatal."""
-    from compliance.errors import ComplianceError
-    from compliance.fingerprints.imagehash import fingerprint_image
-    from compliance.fingerprints.imagematch import match_print
-    from compliance.fingerprints.imagemeta import read_c2pa, read_embedded
+    with session_scope(engine) as session:
+        return _store_image(session, run_id, item)
 
-    fields: dict[str, Any] = {}
+
+def _image_fields(item: ImageItem) -> dict[str, Any]:
     if item.capture.error is None and item.body is not None:
-        fields["embedded"] = read_embedded(item.body)
-        fields["c2pa"] = read_c2pa(item.body, item.capture.content_type or "image/jpeg")
-        try:
-            fp = fingerprint_image(item.body)
-        except ComplianceError as exc:
-            fields["error"] = exc.one_line()
-        else:
-            fields.update(
-                sha256=fp.sha256,
-                width=fp.width,
-                height=fp.height,
-                format=fp.format,
-                phash=fp.phash,
-                phash_method=fp.method,
-                error=None,
-            )
-            window = match_print(item.body)
-            fields.update(window_print=window.to_hex(), low_information=window.low_information)
-    elif item.capture.error:
-        fields["error"] = item.capture.error
+        if item.analysis is not None:
+            return dict(item.analysis)
+        from compliance.fingerprints.prints import analyse_image
+
+        return analyse_image(item.body, item.capture.content_type)
+    return {"error": item.capture.error} if item.capture.error else {}
+
+
+def _store_image(session: Session, run_id: int, item: ImageItem) -> int:
+    fields = _image_fields(item)
     url = normalise_or_keep(item.capture.requested_url)
     now = item.capture.fetched_at or utcnow()
-    with session_scope(engine) as session:
-        site_id = _site_id(session, item.site)
-        capture_id, _ = _insert_capture(session, run_id, site_id, item.capture)
-        insert_ignore(session, Image, [{"url": url, "first_seen": now, "last_seen": now}], ["url"])
-        image = session.scalars(select(Image).where(Image.url == url)).one()
-        image.last_seen = now
-        if item.capture.error is None:
-            image.capture_id = capture_id
-        for key, value in fields.items():
-            setattr(image, key, value)
-        return image.id
+    site_id = _site_id(session, item.site)
+    capture_id, _ = _insert_capture(session, run_id, site_id, item.capture)
+    insert_ignore(session, Image, [{"url": url, "first_seen": now, "last_seen": now}], ["url"])
+    image = session.scalars(select(Image).where(Image.url == url)).one()
+    image.last_seen = now
+    if item.capture.error is None:
+        image.capture_id = capture_id
+    for key, value in fields.items():
+        setattr(image, key, value)
+    return image.id
+
+
+def store_items(session: Session, run_id: int, items: Iterable[PageItem | ImageItem]) -> None:
+    """Store a batch of a crawl's items in the caller's transaction, with the requests each one queued.
+
+    Each item's own request is marked done and the requests it discovered are added in the same transaction, so
+    the frontier and the evidence always agree (what `crawl --resume` relies on). Storing again is a no-op.
+    """
+    items = list(items)
+    add_requests(session, run_id, [entry for item in items if isinstance(item, PageItem) for entry in item.discovered])
+    for item in items:
+        if isinstance(item, PageItem):
+            _store_page(session, run_id, item)
+        else:
+            _store_image(session, run_id, item)
+        if item.request is not None:
+            mark_done(session, run_id, item.request)
 
 
 def site_origins(engine: Engine, names: Iterable[str]) -> dict[str, list[str]]:
