@@ -77,7 +77,7 @@ def capture_urls(
             settings: dict[str, Any] = {"PROVENANCE_GUARD": True, "PROVENANCE_GUARD_ALLOW": allow}
             result = run_crawl(
                 [CrawlTarget(spec, accepted)], db=db, warc_dir=warc_dir,
-                max_pages=len(accepted), depth=0, settings=settings, register_origins=False,
+                max_pages=len(accepted), depth=0, settings=settings, register_origins=False, resume="never",
             )
             run_id = result.run_id
         else:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from compliance import frontier
 from compliance.db import open_db
 from compliance.errors import CrawlError
-from compliance.records import SiteSpec
-from compliance.runs import finish_run, start_failures, start_run
+from compliance.records import FrontierEntry, SiteSpec
+from compliance.runs import (
+    finish_run,
+    mark_stale_runs,
+    reopen_run,
+    start_failures,
+    start_run,
+    unfinished_run,
+)
 from compliance.sites import register_all, resolve_name
 from compliance.urls import host_key, origin_of
 
@@ -31,6 +40,14 @@ class CrawlResult:
     counts: dict[str, int]
     seconds: float
     start_failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    resumed: bool = False  # this call continued an unfinished run instead of starting one
+
+
+def _start_entries(targets: list[CrawlTarget]) -> list[FrontierEntry]:
+    from crawler.spiders.sites import SiteSpider
+
+    return [FrontierEntry(url=u, key=SiteSpider.key(u), site=t.site.name, is_start=True)
+            for t in targets for u in t.start_urls]
 
 
 def validate_url(url: str) -> str:
@@ -52,8 +69,15 @@ def run_crawl(
     settings: dict[str, Any] | None = None,
     register_origins: bool = True,
     update: bool = False,
+    resume: str = "auto",
+    on_resume: Callable[[int, str], None] | None = None,
 ) -> CrawlResult:
-    """Crawl the targets with real Scrapy in this process (Twisted allows one such call per process)."""
+    """Crawl the targets with real Scrapy in this process (Twisted allows one such call per process).
+
+    `resume`: "auto" continues the newest run of the same targets that a crash left unfinished, "always" also
+    one that failed (e.g. its database writes failed), "never" starts a new run; `on_resume(run_id, why)` is
+    told when a run is continued, so the user sees it.
+    """
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -86,8 +110,20 @@ def run_crawl(
             for t in targets
         ]
     }
-    run_id = start_run(engine, request, {k: v for k, v in overrides.items() if k != "PROVENANCE_DB"})
+    previous = unfinished_run(engine, request, include_failed=resume == "always") if resume != "never" else None
+    if previous is not None:
+        run_id = previous.id
+        reopen_run(engine, run_id)
+        if on_resume is not None:
+            on_resume(run_id, previous.error or "its crawl process stopped without closing it")
+    else:
+        run_id = start_run(engine, request, {k: v for k, v in overrides.items() if k != "PROVENANCE_DB"})
+        frontier.queue_start(engine, run_id, _start_entries(targets))
+    mark_stale_runs(engine)  # other crashed runs: closed as interrupted, continued when their targets come back
     overrides["PROVENANCE_RUN_ID"] = run_id
+    queued = frontier.counts(engine, run_id)
+    pending = frontier.pending(engine, run_id)
+    seen = frontier.known_keys(engine, run_id)
     scrapy_settings = Settings()
     scrapy_settings.setmodule(default_settings, priority="project")
     scrapy_settings.setdict(overrides, priority="cmdline")
@@ -98,8 +134,16 @@ def run_crawl(
         spider_targets = [
             {"site": t.site.name, "start_urls": t.start_urls, "origins": crawl_origins[t.site.name]} for t in targets
         ]
-        process.crawl(SiteSpider, targets=spider_targets)
+        crawler = process.create_crawler(SiteSpider)
+        process.crawl(crawler, targets=spider_targets, pending=pending, seen=seen,
+                      pages_queued=queued["pages_queued"])
         process.start()
+        store_failed = crawler.stats.get_value("provenance/store_failed") if crawler.stats else None
+        if store_failed:
+            status, error = "failed", str(store_failed)
+        elif frontier.counts(engine, run_id)["pending"]:
+            left = frontier.counts(engine, run_id)["pending"]
+            status, error = "failed", f"{left} queued requests were not stored (the crawl stopped early)"
     except Exception as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         logger.error("crawl run %s failed: %s", run_id, error)
@@ -109,5 +153,7 @@ def run_crawl(
     failures = start_failures(engine, run_id, [u for t in targets for u in t.start_urls])
     engine.dispose()
     if status == "failed":
-        raise CrawlError(f"crawl run {run_id} stopped: {error}", "rerun with --verbose for details.")
-    return CrawlResult(run_id=run_id, counts=counts, seconds=seconds, start_failures=failures)
+        raise CrawlError(f"crawl run {run_id} stopped: {error}",
+                         "fix the cause, then run the same crawl command with --resume to continue it.")
+    return CrawlResult(run_id=run_id, counts=counts, seconds=seconds, start_failures=failures,
+                       resumed=previous is not None)

@@ -24,9 +24,9 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Every status is evidence: the spider records 4xx/5xx captures itself.
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = False
-# Items are stored synchronously by StorePipeline, so item concurrency buys nothing; Scrapy (2.13+) starts
-# CONCURRENT_ITEMS asyncio tasks for every response's output, which at the default 100 cost more than the
-# extraction itself on pages with many images (benchmarks/crawl_realpages.py).
+# StorePipeline only queues items (a writer thread stores them in batches), so item concurrency buys nothing;
+# Scrapy (2.13+) starts CONCURRENT_ITEMS asyncio tasks for every response's output, which at the default 100
+# cost more than the extraction itself on pages with many images (benchmarks/crawl_realpages.py).
 CONCURRENT_ITEMS = 4
 
 DOWNLOADER_MIDDLEWARES = {
@@ -49,6 +49,16 @@ PROVENANCE_DEPTH = 3
 # crawler.capture turns it on for every capture of a URL named by a notice.
 PROVENANCE_GUARD = False
 PROVENANCE_GUARD_ALLOW: list[str] = []  # exact "host:port" origins let through: tests and demo only
+# Extraction and fingerprinting in worker processes (crawler.workers): how many ("auto": the usable cores, at
+# most 4; 0: in the crawl's own thread), started once this many pages were parsed (small crawls never pay).
+PROVENANCE_WORKERS = "auto"
+PROVENANCE_WORKERS_AFTER = 20
+# Batched writes (crawler.pipelines): items per transaction, the longest an item waits, retries of a failed
+# batch and how long a SQLite write waits for another writer's lock.
+PROVENANCE_BATCH_SIZE = 50
+PROVENANCE_BATCH_SECONDS = 0.5
+PROVENANCE_STORE_RETRIES = 3
+PROVENANCE_STORE_BUSY_TIMEOUT = 30.0
 
 LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

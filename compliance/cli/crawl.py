@@ -31,10 +31,17 @@ def check_role(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.option("--update", is_flag=True,
               help="Allow this crawl to rename a known site or change its role (otherwise refused, saying what "
                    "would change).")
+@click.option("--resume", "resume", flag_value="always",
+              help="Continue the last unfinished run of the same URLs, also one that failed (a run a crash left "
+                   "unfinished is continued without this flag).")
+@click.option("--fresh", "resume", flag_value="never", help="Start a new run even if a crash left one unfinished.")
+@click.option("--workers", default=None, type=click.IntRange(0),
+              help="Worker processes for extraction and fingerprints (default: the usable cores, at most 4; 0: none).")
 @db_option
 @click.pass_context
 def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | None, aliases: tuple[str, ...],
-              max_pages: int, depth: int, warc_dir: str, update: bool, db: str | None) -> None:
+              max_pages: int, depth: int, warc_dir: str, update: bool, resume: str | None, workers: int | None,
+              db: str | None) -> None:
     """Crawl one site from its start URLs and record where every article and image came from.
 
     Pages, images, redirects and HTTP evidence (WARC) are stored in the database; run it once
@@ -43,8 +50,13 @@ def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | 
     from crawler.runner import CrawlTarget, run_crawl
 
     target = CrawlTarget(SiteSpec(name=(name or "").strip(), role=role, aliases=list(aliases)), list(urls))
+    settings = {} if workers is None else {"PROVENANCE_WORKERS": workers}
+
+    def said(run_id: int, why: str) -> None:
+        echo(f"resuming crawl run {run_id} of the same URLs ({why}); pass --fresh to start a new run instead")
+
     result = run_crawl([target], db=db_url(ctx, db), warc_dir=warc_dir, max_pages=max_pages, depth=depth,
-                       update=update)
+                       update=update, resume=resume or "auto", on_resume=said, settings=settings)
     site_name = target.site.name
     c = result.counts
     echo(f"crawl run {result.run_id}: {c['pages']} pages, {c['images']} images, "

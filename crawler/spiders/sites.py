@@ -13,9 +13,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from compliance.records import CaptureRecord, ImageItem, PageItem
+from compliance.records import CaptureRecord, FrontierEntry, ImageItem, PageItem
 from compliance.urls import absolute, origin_of
-from crawler.extract.article import extract_article
+from crawler.workers import WorkerPool, default_workers
 
 logger = logging.getLogger(__name__)
 
@@ -82,26 +82,53 @@ def describe_failure(failure: Failure, timeout: float) -> str:
 
 
 class SiteSpider(scrapy.Spider):
-    """Crawls registered sites; `targets` is a list of {site, start_urls, origins}."""
+    """Crawls registered sites; `targets` is a list of {site, start_urls, origins}.
+
+    `pending` and `seen` come from the run's frontier in the database (`compliance.frontier`): a fresh run's
+    pending requests are its start URLs, a resumed run's are what the killed one had not stored.
+    """
 
     name = "sites"
 
-    def __init__(self, targets: list[dict[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        targets: list[dict[str, Any]],
+        pending: list[FrontierEntry] | None = None,
+        seen: set[str] | None = None,
+        pages_queued: int = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.targets = targets
         self.site_of_origin: dict[str, str] = {}
         for target in targets:
             for origin in target["origins"]:
                 self.site_of_origin[origin_of(origin)] = target["site"]
-        self.pages_scheduled = 0
+        if pending is None:
+            pending = [self.entry(u, t["site"], is_start=True) for t in targets for u in t["start_urls"]]
+            pending = list({e.key: e for e in pending}.values())
+            seen = {e.key for e in pending}
+            pages_queued = len(pending)
+        self.pending = pending
         # Our own duplicate filter: requests carry dont_filter so that a redirect loop back to a seen URL
         # ends in RedirectMiddleware's "max redirections" (recorded) instead of being dropped silently.
-        self.seen: set[str] = set()
+        self.seen: set[str] = set(seen or ())
+        self.pages_scheduled = pages_queued
+        self.workers: WorkerPool | None = None
 
-    def first_time(self, url: str) -> bool:
+    @staticmethod
+    def key(url: str) -> str:
         from w3lib.url import canonicalize_url
 
-        key = canonicalize_url(url)
+        return canonicalize_url(url)
+
+    def entry(self, url: str, site: str, kind: str = "page", depth: int = 0, is_start: bool = False,
+              page_url: str | None = None) -> FrontierEntry:
+        return FrontierEntry(url=url, key=self.key(url), site=site, kind=kind, depth=depth, is_start=is_start,
+                             page_url=page_url)
+
+    def first_time(self, url: str) -> bool:
+        key = self.key(url)
         if key in self.seen:
             return False
         self.seen.add(key)
@@ -115,21 +142,34 @@ class SiteSpider(scrapy.Spider):
     def max_depth(self) -> int:
         return self.settings.getint("PROVENANCE_DEPTH")
 
-    async def start(self) -> AsyncIterator[Any]:
-        for target in self.targets:
-            for url in target["start_urls"]:
-                if not self.first_time(url):
-                    continue
-                self.pages_scheduled += 1
-                yield self._page_request(url, target["site"], depth=0, is_start=True)
+    def _pool(self) -> WorkerPool:
+        if self.workers is None:
+            workers = self.settings.get("PROVENANCE_WORKERS")
+            count = default_workers() if workers in (None, "", "auto") else int(workers)
+            self.workers = WorkerPool(count, self.settings.getint("PROVENANCE_WORKERS_AFTER"))
+        return self.workers
 
-    def _page_request(self, url: str, site: str, depth: int, is_start: bool = False) -> scrapy.Request:
+    def closed(self, reason: str) -> None:
+        if self.workers is not None:
+            self.workers.close()
+
+    async def start(self) -> AsyncIterator[Any]:
+        for entry in self.pending:
+            self.seen.add(entry.key)
+            yield self.request(entry)
+        self.pending = []
+
+    def request(self, entry: FrontierEntry) -> scrapy.Request:
+        """The Scrapy request for a frontier entry (every request the spider makes goes through here)."""
+        if entry.kind == "image":
+            return scrapy.Request(
+                entry.url, callback=self.parse_image, errback=self.on_error, priority=-1, dont_filter=True,
+                meta={"site": entry.site, "kind": "image", "page_url": entry.page_url or "", "entry": entry},
+            )
         return scrapy.Request(
-            url,
-            callback=self.parse_page,
-            errback=self.on_error,
-            meta={"site": site, "depth_level": depth, "is_start": is_start, "kind": "page"},
-            dont_filter=True,
+            entry.url, callback=self.parse_page, errback=self.on_error, dont_filter=True,
+            meta={"site": entry.site, "depth_level": entry.depth, "is_start": entry.is_start, "kind": "page",
+                  "entry": entry},
         )
 
     def _capture(self, response: Response, kind: str) -> CaptureRecord:
@@ -159,53 +199,60 @@ class SiteSpider(scrapy.Spider):
             kind=kind,
         )
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    def _page_item(self, response: Response, capture: CaptureRecord, **fields: Any) -> PageItem:
+        meta = response.meta
+        return PageItem(site=meta["site"], capture=capture, is_start=meta.get("is_start", False),
+                        request=meta.get("entry"), **fields)
+
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta
         site = meta["site"]
         capture = self._capture(response, "page")
         if response.status >= 400:
             capture.error = f"answered HTTP {response.status}"
-            yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
+            yield self._page_item(response, capture)
             return
         ctype = (capture.content_type or "").split(";")[0].strip().lower()
         if ctype not in HTML_TYPES:
             capture.error = f"is not an HTML page (Content-Type: {ctype or 'missing'})"
-            yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
+            yield self._page_item(response, capture)
             return
         if b"\x00" in response.body:
             capture.error = "is malformed (binary NUL bytes in an HTML page); nothing extracted"
-            yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
+            yield self._page_item(response, capture)
             return
         try:
-            article = extract_article(response.body, response.url)
+            work = await self._pool().page(response.body, response.url)
         except Exception as exc:  # extraction is pure and should not raise; never lose the capture if it does
             logger.warning("extraction failed for %s: %s", response.url, exc)
             capture.error = f"could not be parsed as an article ({type(exc).__name__})"
-            yield PageItem(site=site, capture=capture, is_start=meta.get("is_start", False))
+            yield self._page_item(response, capture)
             return
-        # Links first: a start URL with no article text whose links the crawl follows is a page of links (a
-        # home, section or index page), fetched and used as intended; as a dead end it is a failure.
-        follow = list(self._follow(response, site, meta.get("depth_level", 0)))
-        if not article.text.strip() and not (follow and meta.get("is_start")):
+        article = work.article
+        # A page with no article text but links within its site is a page of links (a home, section or index
+        # page), fetched and used as intended; with neither it is a failure.
+        follow = list(self._follow(work.hrefs, response.url, site, meta.get("depth_level", 0)))
+        if not article.text.strip() and not self._links_within(work.hrefs, response.url, site):
             capture.error = "has no article text (empty or malformed page)"
-        yield PageItem(site=site, capture=capture, article=article, is_start=meta.get("is_start", False))
-        for ref in article.images:
-            if ref.src.startswith(("http://", "https://")) and self.first_time(ref.src):
-                yield scrapy.Request(
-                    ref.src,
-                    callback=self.parse_image,
-                    errback=self.on_error,
-                    meta={"site": site, "kind": "image", "page_url": response.url},
-                    priority=-1,
-                    dont_filter=True,
-                )
-        yield from follow
+        images = [self.entry(ref.src, site, kind="image", page_url=response.url) for ref in article.images
+                  if ref.src.startswith(("http://", "https://")) and self.first_time(ref.src)]
+        # The page and what it queued are stored in one transaction: the frontier a resume continues from.
+        yield self._page_item(response, capture, article=article, prints=work.prints, discovered=follow + images)
+        for entry in images:
+            yield self.request(entry)
+        for entry in follow:
+            yield self.request(entry)
 
-    def _follow(self, response: Response, site: str, depth: int) -> Iterator[scrapy.Request]:
+    def _links_within(self, hrefs: list[str], page_url: str, site: str) -> bool:
+        """A page without article text that links within its site is a home, section or index page, not a fault."""
+        return any(self.site_of_origin.get(origin_of(url)) == site
+                   for href in hrefs if (url := absolute(href, page_url)) is not None and url != page_url)
+
+    def _follow(self, hrefs: list[str], page_url: str, site: str, depth: int) -> Iterator[FrontierEntry]:
         if depth >= self.max_depth:
             return
-        for href in response.css("a::attr(href)").getall():
-            url = absolute(href, response.url)
+        for href in hrefs:
+            url = absolute(href, page_url)
             if url is None:
                 continue
             parts = urlsplit(url)
@@ -218,16 +265,20 @@ class SiteSpider(scrapy.Spider):
             if not self.first_time(url):
                 continue
             self.pages_scheduled += 1
-            yield self._page_request(url, site, depth + 1)
+            yield self.entry(url, site, depth=depth + 1)
 
-    def parse_image(self, response: Response) -> Iterator[Any]:
+    async def parse_image(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta
         capture = self._capture(response, "image")
         body: bytes | None = response.body
+        analysis: dict[str, object] | None = None
         if response.status >= 400:
             capture.error = f"answered HTTP {response.status}"
             body = None
-        yield ImageItem(site=meta["site"], capture=capture, body=body, page_urls=[meta.get("page_url", "")])
+        else:
+            analysis = await self._pool().image(response.body, capture.content_type)
+        yield ImageItem(site=meta["site"], capture=capture, body=body, page_urls=[meta.get("page_url", "")],
+                        request=meta.get("entry"), analysis=analysis)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = getattr(failure, "request", None)
@@ -244,6 +295,8 @@ class SiteSpider(scrapy.Spider):
             kind=meta.get("kind", "page"),
         )
         if meta.get("kind") == "image":
-            yield ImageItem(site=meta["site"], capture=capture, body=None, page_urls=[meta.get("page_url", "")])
+            yield ImageItem(site=meta["site"], capture=capture, body=None, page_urls=[meta.get("page_url", "")],
+                            request=meta.get("entry"))
         else:
-            yield PageItem(site=meta["site"], capture=capture, is_start=meta.get("is_start", False))
+            yield PageItem(site=meta["site"], capture=capture, is_start=meta.get("is_start", False),
+                           request=meta.get("entry"))
