@@ -1,31 +1,42 @@
-"""Main-text extraction quality on the Article Extraction Benchmark subset: ours vs plain trafilatura.
+"""Main-text extraction quality and speed on the Article Extraction Benchmark subset: ours vs plain trafilatura.
 
 Scoring follows the benchmark's evaluate.py (scrapinghub/article-extraction-benchmark): tokens are ``\\w+`` runs
 (case kept), shingles are 4-token n-grams counted as a multiset; per page tp/fp/fn are normalised to sum to 1;
 precision and recall are means over pages (precision over pages with tp+fp > 0, recall over tp+fn > 0; an exact
 match scores 1) and F1 is their harmonic mean. We also report the mean per-page F1.
 
-Usage: python benchmarks/extraction_aeb.py [--data ../shared/data/aeb] [--only ours|trafilatura] [--worst N]
+The pages are split by outlet so that no template is on both sides (`split_pages`): a tuning part (about 60% of
+the pages) where rules may be fitted, and a held-back part that only decides whether a rule stays.
+
+Usage: python benchmarks/extraction_aeb.py [--data ../shared/data/aeb] [--repeats 3] [--ablate] [--worst N]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
+import hashlib
+import itertools
 import json
 import re
 import statistics
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "aeb"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+TUNING_SHARE = 0.6  # of the pages; the rest is held back
+SAME_TEMPLATE = 0.5  # overlap of two outlets' rare class names above which they share one template
+RARE_CLASS = 0.05  # a class name on more outlets than this share is generic ("container", "clearfix")
 
+Page = tuple[str, str, str, str]  # id, url, html, true article body
 Extractor = Callable[[str, str], str]
 
 
@@ -58,7 +69,7 @@ def _recall(tp: float, fp: float, fn: float) -> float:
 
 @dataclass
 class Scores:
-    """Benchmark figures for one extractor over the page set."""
+    """Benchmark figures for one extractor over a page set."""
 
     precision: float
     recall: float
@@ -71,6 +82,10 @@ class Scores:
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else float("inf")
+
+    def line(self) -> str:
+        return (f"pages={self.pages:<3} P={self.precision:.4f} R={self.recall:.4f} F1={self.f1:.4f} "
+                f"meanF1={self.mean_page_f1:.4f}")
 
 
 def summarise(results: dict[str, tuple[float, float, float]], seconds: float) -> Scores:
@@ -86,7 +101,7 @@ def summarise(results: dict[str, tuple[float, float, float]], seconds: float) ->
     return Scores(precision, recall, f1, statistics.mean(per_page.values()), len(rows), seconds, per_page)
 
 
-def load_pages(data: Path = DEFAULT_DATA) -> Iterator[tuple[str, str, str, str]]:
+def load_pages(data: Path = DEFAULT_DATA) -> Iterator[Page]:
     """(id, url, html, true article body) for every page of the subset."""
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     for key in sorted(truth):
@@ -94,7 +109,65 @@ def load_pages(data: Path = DEFAULT_DATA) -> Iterator[tuple[str, str, str, str]]
         yield key, truth[key].get("url", ""), html, truth[key].get("articleBody", "")
 
 
-def evaluate(extractor: Extractor, pages: list[tuple[str, str, str, str]]) -> Scores:
+# --- the split -------------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _suffixes() -> Any:
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def site_key(url: str) -> str:
+    """The outlet of a page: its registrable domain (Public Suffix List snapshot shipped with tldextract)."""
+    parts = _suffixes()(url)
+    return parts.top_domain_under_public_suffix or parts.fqdn or url
+
+
+def template_families(pages: list[Page]) -> dict[str, str]:
+    """Outlet -> family: outlets whose pages share most of their rare CSS class names run one template."""
+    import lxml.html
+
+    classes: dict[str, set[str]] = defaultdict(set)
+    for _, url, html, _ in pages:
+        tree = lxml.html.document_fromstring(html)
+        for value in tree.xpath("//body//@class"):
+            classes[site_key(url)].update(str(value).split())
+    spread = Counter(name for names in classes.values() for name in names)
+    limit = max(2, int(len(classes) * RARE_CLASS))
+    rare = {site: {c for c in names if spread[c] < limit} for site, names in classes.items()}
+    family = {site: site for site in rare}
+
+    def root(site: str) -> str:
+        while family[site] != site:
+            site = family[site]
+        return site
+
+    for a, b in itertools.combinations(sorted(rare), 2):
+        if rare[a] and rare[b] and len(rare[a] & rare[b]) / min(len(rare[a]), len(rare[b])) >= SAME_TEMPLATE:
+            ra, rb = root(a), root(b)
+            family[max(ra, rb)] = min(ra, rb)
+    return {site: root(site) for site in rare}
+
+
+def split_pages(pages: list[Page]) -> tuple[list[Page], list[Page]]:
+    """(tuning, held back): template families in SHA-256 order of their key fill the tuning part up to 60%."""
+    families = template_families(pages)
+    members: dict[str, list[Page]] = defaultdict(list)
+    for page in pages:
+        members[families[site_key(page[1])]].append(page)
+    tuning: list[Page] = []
+    held: list[Page] = []
+    for key in sorted(members, key=lambda k: hashlib.sha256(k.encode("utf-8")).hexdigest()):
+        (tuning if len(tuning) < TUNING_SHARE * len(pages) else held).extend(members[key])
+    return sorted(tuning), sorted(held)
+
+
+# --- extractors ------------------------------------------------------------------------------------------------
+
+
+def evaluate(extractor: Extractor, pages: list[Page]) -> Scores:
     """Run one extractor over the pages and score it; time covers extraction only."""
     results: dict[str, tuple[float, float, float]] = {}
     elapsed = 0.0
@@ -120,32 +193,77 @@ def trafilatura_default(html: str, url: str) -> str:
     return trafilatura.extract(html, url=url) or ""
 
 
-EXTRACTORS: dict[str, Extractor] = {"ours": ours, "trafilatura": trafilatura_default}
+def trafilatura_our_options(html: str, url: str) -> str:
+    """trafilatura.extract with the options extract_article passes to trafilatura (metadata aside)."""
+    import trafilatura
+
+    from crawler.extract.article import TRAFILATURA_OPTIONS
+
+    options = {k: v for k, v in TRAFILATURA_OPTIONS.items() if k != "with_metadata"}
+    return trafilatura.extract(html, url=url, **options) or ""
+
+
+EXTRACTORS: dict[str, Extractor] = {
+    "ours": ours, "trafilatura": trafilatura_default, "traf+our-opts": trafilatura_our_options,
+}
+
+
+def speed(pages: list[Page], repeats: int) -> dict[str, float]:
+    """Pages/s of ours and of trafilatura.extract, interleaved in one run; the median of the repeats."""
+    timings: dict[str, list[float]] = {"ours": [], "trafilatura": []}
+    for _ in range(repeats):
+        for name, values in timings.items():
+            values.append(evaluate(EXTRACTORS[name], pages).seconds)
+    return {name: len(pages) / statistics.median(values) for name, values in timings.items()}
+
+
+def ablations() -> dict[str, Extractor]:
+    """Ours with one main-text pass switched off or one trafilatura option flipped (decided on held-back pages)."""
+    from crawler.extract import article
+
+    def variant(passes: frozenset[str], options: dict[str, Any]) -> Extractor:
+        return lambda html, url: article.extract_with(html, url, passes=passes, options=options).text
+
+    out: dict[str, Extractor] = {}
+    base = dict(article.TRAFILATURA_OPTIONS)
+    for name in sorted(article.ALL_PASSES):
+        out[f"{name}{'-' if name in article.MAIN_TEXT_PASSES else '+'}"] = variant(
+            article.MAIN_TEXT_PASSES ^ {name}, base)
+    out["no passes"] = variant(frozenset(), base)
+    for option in ("favor_precision", "include_comments", "include_tables"):
+        out[f"{option}={not base[option]}"] = variant(article.MAIN_TEXT_PASSES, {**base, option: not base[option]})
+    out["no passes, trafilatura defaults"] = variant(
+        frozenset(), {**base, "favor_precision": False, "include_comments": True, "include_tables": True})
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--only", choices=sorted(EXTRACTORS))
-    parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of ours")
+    parser.add_argument("--repeats", type=int, default=3, help="timing repeats (median); 0 skips the speed run")
+    parser.add_argument("--ablate", action="store_true", help="also score each pass off / option flipped")
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst tuning pages of ours")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     pages = list(load_pages(args.data))
-    names = [args.only] if args.only else list(EXTRACTORS)
-    scores = {}
-    for name in names:
-        EXTRACTORS[name](pages[0][2], pages[0][1])  # warm up imports and caches outside the timing
-        scores[name] = s = evaluate(EXTRACTORS[name], pages)
-        print(
-            f"{name:<12} pages={s.pages} P={s.precision:.4f} R={s.recall:.4f} F1={s.f1:.4f} "
-            f"meanF1={s.mean_page_f1:.4f} pages/s={s.pages_per_second:.1f}"
-        )
-    if len(scores) == 2:
-        a, b = scores["ours"], scores["trafilatura"]
-        print(f"ratio ours/trafilatura: F1={a.f1 / b.f1:.4f} meanF1={a.mean_page_f1 / b.mean_page_f1:.4f} "
-              f"speed={a.pages_per_second / b.pages_per_second:.2f}")
-    if args.worst and "ours" in scores:
-        for key, value in sorted(scores["ours"].per_page.items(), key=lambda kv: kv[1])[: args.worst]:
+    tuning, held = split_pages(pages)
+    print(f"split: tuning {len(tuning)} pages / {len({site_key(p[1]) for p in tuning})} outlets, "
+          f"held back {len(held)} / {len({site_key(p[1]) for p in held})}")
+    extractors = dict(EXTRACTORS)
+    if args.ablate:
+        extractors.update({f"ours {k}": v for k, v in ablations().items()})
+    scores: dict[str, tuple[Scores, Scores]] = {}
+    for name, extractor in extractors.items():
+        extractor(pages[0][2], pages[0][1])  # warm up imports and caches
+        scores[name] = evaluate(extractor, tuning), evaluate(extractor, held)
+        print(f"{name:<34} tuning {scores[name][0].line()} | held back {scores[name][1].line()}")
+    if args.repeats:
+        for label, part in (("held back", held), ("all", pages)):
+            rates = speed(part, args.repeats)
+            print(f"speed on {label} pages (median of {args.repeats}): ours {rates['ours']:.1f} pages/s, "
+                  f"trafilatura.extract {rates['trafilatura']:.1f} pages/s, ratio {rates['ours'] / rates['trafilatura']:.2f}")
+    if args.worst:
+        for key, value in sorted(scores["ours"][0].per_page.items(), key=lambda kv: kv[1])[: args.worst]:
             print(f"  {value:.3f} {key}")
     return 0
 

@@ -47,13 +47,16 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "with_metadata": True,
     "deduplicate": False,
 }
+# The cleaning passes over trafilatura's main text; benchmarks/extraction_aeb.py --ablate scores each one off.
+ALL_PASSES = frozenset({"title", "disclaimer", "credit", "alternate", "link_only"})
+MAIN_TEXT_PASSES = ALL_PASSES
 _TITLE_SPLIT = re.compile(r"\s+[|–—:·•»-]\s+|\s+-{1,2}\s+")
 _ALT_LINE = re.compile(r"^[\W\d_]*(?P<label>.{1,60}?)[\W\d_]*$")
 MAX_CREDIT_LINE = 160
 _URLISH = re.compile(r"^\s*(?:(?:https?:)?//|www\.)\S*\s*$", re.I)
 
 
-def _trafilatura(markup: str, url: str, warnings: list[str]) -> Any:
+def _trafilatura(markup: str, url: str, warnings: list[str], options: dict[str, Any]) -> Any:
     """trafilatura's bare extraction (None when it finds no main text); errors become warnings."""
     try:
         from trafilatura import bare_extraction
@@ -61,7 +64,7 @@ def _trafilatura(markup: str, url: str, warnings: list[str]) -> Any:
 
         # Dates from markup only: the extensive search guesses from body text ("last met in 2019").
         return bare_extraction(
-            markup, url=url or None, date_extraction_params=set_date_params(False), **TRAFILATURA_OPTIONS
+            markup, url=url or None, date_extraction_params=set_date_params(False), **options
         )
     except Exception as exc:  # trafilatura has raised on pathological markup before; keep going without it
         warnings.append(f"trafilatura: {type(exc).__name__}: {str(exc)[:120]}")
@@ -115,7 +118,7 @@ def _pick_title(tree: etree._Element, meta: PageMetadata, doc: Any) -> str | Non
     return None
 
 
-def _clean_lines(text: str, title_keys: set[str], disclaimers: set[str]) -> list[str]:
+def _clean_lines(text: str, title_keys: set[str], disclaimers: set[str], passes: frozenset[str]) -> list[str]:
     """Main-text lines minus repeated headlines, disclaimers, credit lines and "Read Chinese Version" links."""
     kept: list[str] = []
     for raw in text.splitlines():
@@ -123,12 +126,13 @@ def _clean_lines(text: str, title_keys: set[str], disclaimers: set[str]) -> list
         if not line:
             continue
         original = " ".join(raw.split())  # NFKC is for fingerprints; the text keeps its characters
-        if line_key(line) in title_keys or original in disclaimers or is_disclaimer(line):
+        if "title" in passes and line_key(line) in title_keys:
             continue
-        if len(line) <= MAX_CREDIT_LINE and classify_credit_line(line) and not _is_prose(line):
+        if "disclaimer" in passes and (original in disclaimers or is_disclaimer(line)):
             continue
-        label = _ALT_LINE.match(line)
-        if label and guess_alternate_lang(line):
+        if "credit" in passes and len(line) <= MAX_CREDIT_LINE and classify_credit_line(line) and not _is_prose(line):
+            continue
+        if "alternate" in passes and _ALT_LINE.match(line) and guess_alternate_lang(line):
             continue
         kept.append(original)
     return kept
@@ -158,7 +162,10 @@ def _outbound(links: list[str], extra: list[str], url: str) -> list[str]:
     return list(out)
 
 
-def _fill(art: ExtractedArticle, html: str | bytes, url: str, encoding: str | None) -> None:
+def _fill(
+    art: ExtractedArticle, html: str | bytes, url: str, encoding: str | None, passes: frozenset[str],
+    options: dict[str, Any],
+) -> None:
     """The extraction proper; extract_article guards it."""
     if isinstance(html, (bytes, bytearray)):
         text, notes = decode_html(bytes(html), encoding)
@@ -173,7 +180,7 @@ def _fill(art: ExtractedArticle, html: str | bytes, url: str, encoding: str | No
     base = base_url(tree, url)
     meta = read_metadata(tree, base)
     art.warnings.extend(meta.warnings)
-    doc = _trafilatura(markup, base, art.warnings)
+    doc = _trafilatura(markup, base, art.warnings, options)
 
     art.title = _pick_title(tree, meta, doc)
     art.byline = _byline(
@@ -216,8 +223,8 @@ def _fill(art: ExtractedArticle, html: str | bytes, url: str, encoding: str | No
     else:
         main_text = getattr(doc, "text", None) or ""
     links = _main_text_links(blocks, main_text, base)
-    art.text = "\n".join(_clean_lines(main_text, title_keys, set(art.disclaimers)))
-    if doc is not None and art.text and _only_link_text(art.text, tree):
+    art.text = "\n".join(_clean_lines(main_text, title_keys, set(art.disclaimers), passes))
+    if "link_only" in passes and doc is not None and art.text and _only_link_text(art.text, tree):
         art.text = ""
         art.warnings.append("no main text found (only navigation/link text)")
     elif doc is not None and not art.text:
@@ -248,9 +255,17 @@ def _publisher_name(meta: PageMetadata) -> str | None:
 
 def extract_article(html: str | bytes, url: str, *, encoding: str | None = None) -> ExtractedArticle:
     """Extract one page; never raises: whatever fails becomes a warning on the returned record."""
+    return extract_with(html, url, encoding=encoding)
+
+
+def extract_with(
+    html: str | bytes, url: str, *, encoding: str | None = None, passes: frozenset[str] = MAIN_TEXT_PASSES,
+    options: dict[str, Any] | None = None,
+) -> ExtractedArticle:
+    """extract_article with chosen cleaning passes and trafilatura options (the benchmark's ablations)."""
     art = ExtractedArticle()
     try:
-        _fill(art, html, url, encoding)
+        _fill(art, html, url, encoding, passes, TRAFILATURA_OPTIONS if options is None else options)
     except RecursionError:
         art.warnings.append("document nested too deeply to extract")
     except Exception as exc:  # robustness contract: a bad page must not stop a crawl
