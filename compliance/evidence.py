@@ -45,18 +45,20 @@ def prior_of(info: RecordInfo) -> PriorRecord | None:
 class PriorPayloads:
     """The last archived 200 response of a URL, found through its capture row and read back from its WARC file.
 
-    Given to the crawler's WARC writer, so an unchanged page is written as a revisit instead of again.
+    Given to the crawler's WARC writer, so an unchanged page is written as a revisit instead of again. Only
+    earlier runs count: within a run every capture's record is a full response.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, run_id: int | None = None) -> None:
         self.engine = engine
+        self.run_id = run_id
 
     def __call__(self, url: str) -> PriorRecord | None:
         with Session(self.engine) as session:
             row = session.execute(
                 select(Capture.warc_file, Capture.warc_offset)
                 .where(Capture.final_url == url, Capture.status == 200, Capture.warc_file.is_not(None),
-                       Capture.warc_offset.is_not(None))
+                       Capture.warc_offset.is_not(None), Capture.run_id != (self.run_id or 0))
                 .order_by(Capture.id.desc()).limit(1)
             ).first()
         if row is None or row[0] is None or row[1] is None:

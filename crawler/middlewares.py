@@ -86,7 +86,7 @@ class WarcEvidenceMiddleware:
             from compliance.evidence import PriorPayloads
 
             engine = make_engine(settings.get("PROVENANCE_DB"))
-            prior = PriorPayloads(engine)
+            prior = PriorPayloads(engine, settings.getint("PROVENANCE_RUN_ID"))
         mw = cls(settings.get("PROVENANCE_WARC_DIR"), settings.getint("PROVENANCE_RUN_ID"), prior,
                  settings.getfloat("DOWNLOAD_TIMEOUT"))
         mw._engine = engine

@@ -112,7 +112,6 @@ class WarcFile:
         self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
         self._lock = threading.Lock()
         self._prior = prior
-        self._seen: dict[str, PriorRecord] = {}  # payload digest -> first response in this file
         if self._fh.tell() == 0:
             info = self._writer.create_warcinfo_record(
                 path.name, {"software": "provenance", "format": "WARC File Format 1.1",
@@ -127,15 +126,13 @@ class WarcFile:
         return Written(offset, record.rec_headers.get_header("WARC-Record-ID"), record.rec_type)
 
     def _revisit_of(self, url: str, status: int, digest: str) -> PriorRecord | None:
-        if status != 200:
+        if status != 200 or self._prior is None:
             return None
-        found = self._seen.get(digest)
-        if found is None and self._prior is not None:
-            try:
-                found = self._prior(url)
-            except Exception as exc:  # noqa: BLE001 - a failed lookup costs bytes (a full record), never evidence
-                logger.warning("no revisit lookup for %s: %s", url, exc)
-                found = None
+        try:
+            found = self._prior(url)
+        except Exception as exc:  # noqa: BLE001 - a failed lookup costs bytes (a full record), never evidence
+            logger.warning("no revisit lookup for %s: %s", url, exc)
+            return None
         return found if found is not None and found.digest == digest else None
 
     def write(
@@ -151,7 +148,7 @@ class WarcFile:
         protocol: str = "HTTP/1.1",
         request_body: bytes = b"",
     ) -> Written:
-        """A response (or a revisit when the payload is one already archived) and the request it answered."""
+        """A response (a revisit when `prior` knows this URL's payload from an earlier run) and its request."""
         date = warc_date(fetched_at)
         digest = payload_digest(body)
         resp_headers = StatusAndHeaders(f"{status} {reason}".strip(), response_headers, protocol=protocol)
@@ -168,8 +165,6 @@ class WarcFile:
                     warc_headers_dict={"WARC-Date": date},
                 )
             written = self._write(response)
-            if prior is None and body and status == 200:
-                self._seen.setdefault(digest, PriorRecord(written.record_id, url, date, digest))
             self._write(self._request(url, method, request_headers, request_body, date, written.record_id))
             self._fh.flush()
             return written

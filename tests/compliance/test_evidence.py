@@ -66,6 +66,19 @@ def test_prior_payloads_finds_the_last_archived_response_of_a_url(two_runs: dict
     assert PriorPayloads(two_runs["engine"])("https://example.test/never") is None
 
 
+
+def test_a_run_never_revisits_its_own_records(two_runs: dict[str, Any]) -> None:
+    engine, new = two_runs["engine"], "https://example.test/new"
+    three = WarcFile(two_runs["tmp"] / "warc" / "run-3.warc.gz")
+    written = _write(three, new)
+    three.close()
+    _capture(engine, 3, requested_url=new, final_url=new, status=200, warc_file=str(three.path),
+             warc_offset=written.offset)
+    assert PriorPayloads(engine, run_id=3)(new) is None  # within a run every record is a full response
+    found = PriorPayloads(engine, run_id=4)(new)
+    assert found is not None and found.record_id == written.record_id
+
+
 def test_a_moved_warc_file_means_no_revisit(two_runs: dict[str, Any]) -> None:
     for path in two_runs["files"]:
         path.rename(path.with_suffix(".moved"))
