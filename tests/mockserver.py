@@ -24,21 +24,41 @@ Fault endpoints (every sleep is bounded):
     /empty                   200 with an empty body
     /page                    a small valid article page
     / and /index.html        links to the above
+    /retry-after?s=3600&n=503  status n (503 or 429) with Retry-After: s
+    /chunked-broken          Transfer-Encoding: chunked, one good chunk, then a chunk size that is not hex
+    /bad-header              a response whose header block has a line without a colon
+    /meta-refresh-loop       <meta http-equiv="refresh"> to /meta-refresh-loop-b and back
+    /meta-refresh?to=URL     a page whose <meta http-equiv="refresh"> sends to URL
+    /gzip-bomb?mb=1024       as /gzip-bomb, inflating to mb MiB (max 4096) from ~1 KB per 1 MiB
+    /brotli-bomb?mb=1024     Content-Encoding: br, mb MiB (max 4096) of spaces from a few KB
+    /too-big-no-length?mb=9  mb MiB (max 64) of HTML streamed without Content-Length, then close
+    /wrong-charset           says charset=utf-8, sends windows-1252 bytes
+    /image-bomb.png          a 109-byte PNG declaring 30000x30000 pixels (?side=N; &mode=rgba&full=1: RGBA with
+                             every row, side <= 10000: ~350 KB that decode to 4 bytes a pixel)
+    /html-as.png             an HTML page at an image URL (Content-Type: text/html, or ?type=)
+    /bad-exif.jpg?name=F     a fuzz JPEG with malformed EXIF from the shared data folder (images/corrupt/F)
+    /embed?a=URL&img=URL     an article page linking to each a= and showing each img= (repeatable)
+    /hits                    JSON: how many requests each path+query received so far
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import json
 import random
 import signal
 import socket
+import struct
 import sys
 import threading
+import zlib
+from collections import Counter
 from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import FrameType
 from urllib.parse import parse_qs, urlsplit
 
@@ -49,6 +69,13 @@ HANG_S = 30.0
 MAX_CHAIN = 50
 BOMB_INFLATED_BYTES = 10 * 1024 * 1024
 LONG_ARTICLE_BYTES = 200_000
+MAX_BOMB_MB = 4096
+MAX_STREAM_MB = 64
+CORRUPT_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "images" / "corrupt"
+
+# Requests per path+query, for tests that count retries (`/hits`).
+HITS: Counter[str] = Counter()
+HITS_LOCK = threading.Lock()
 
 # Set on shutdown so that sleeping handlers return at once.
 STOPPING = threading.Event()
@@ -106,6 +133,75 @@ def gzip_bomb() -> bytes:
     """About 10 MB of spaces inside an HTML comment, gzip-compressed to a few KB."""
     inflated = b"<html><body><!--" + b" " * (BOMB_INFLATED_BYTES - 32) + b"--></body></html>"
     return gzip.compress(inflated, compresslevel=9, mtime=0)
+
+
+_BOMB_MEMBER_MB = 64
+
+
+@lru_cache(maxsize=1)
+def _gzip_member() -> bytes:
+    """One gzip member inflating to 64 MiB of spaces (~64 KB): bombs are runs of these members (RFC 1952 2.2)."""
+    return gzip.compress(b" " * (_BOMB_MEMBER_MB << 20), compresslevel=9, mtime=0)
+
+
+def big_gzip_bomb(mb: int) -> bytes:
+    """An HTML page of about `mb` MiB once inflated, as concatenated gzip members (gzip readers read them all)."""
+    head = gzip.compress(b"<html><body><!--", mtime=0)
+    tail = gzip.compress(b"--></body></html>", mtime=0)
+    return head + _gzip_member() * max(1, mb // _BOMB_MEMBER_MB) + tail
+
+
+@lru_cache(maxsize=4)
+def brotli_bomb(mb: int) -> bytes:
+    """An HTML page of `mb` MiB of spaces, brotli-compressed (RFC 7932) to a few KB."""
+    import brotli
+
+    compressor = brotli.Compressor(quality=5)
+    out = [compressor.process(b"<html><body><!--")]
+    chunk = b" " * (1 << 20)
+    out.extend(compressor.process(chunk) for _ in range(mb))
+    out.append(compressor.process(b"--></body></html>"))
+    out.append(compressor.finish())
+    return b"".join(out)
+
+
+@lru_cache(maxsize=8)
+def png_declaring(side: int, rgba: bool = False, full: bool = False) -> bytes:
+    """A small PNG whose header declares side x side pixels (a decompression bomb): greyscale with one row of
+    data, or with `full` every row (zeros compress ~1000:1), RGBA with `rgba` (4 bytes a pixel once decoded)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 6 if rgba else 0, 0, 0, 0)
+    row = b"\x00" * (side * (4 if rgba else 1) + 1)
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(side if full else 1)) + compressor.flush()
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+WRONG_CHARSET_HTML = (
+    "<!DOCTYPE html><html lang=\"fr\"><head><title>Caf\u00e9 na\u00efve \u2013 r\u00e9sum\u00e9</title></head>"
+    "<body><article><h1>Caf\u00e9 na\u00efve \u2013 r\u00e9sum\u00e9</h1>"
+    "<p>Le caf\u00e9 du port a rouvert ses portes apr\u00e8s des travaux qui ont dur\u00e9 tout l\u2019hiver. "
+    "Les habitu\u00e9s disent que la fa\u00e7ade est plus belle qu\u2019avant et que le g\u00e2teau est "
+    "toujours le m\u00eame.</p><p>Le propri\u00e9taire a pr\u00e9cis\u00e9 que les prix n\u2019ont pas "
+    "chang\u00e9 et que la terrasse ouvrira d\u00e8s les premiers beaux jours, \u00e0 la grande joie du "
+    "quartier.</p></article></body></html>"
+).encode("cp1252")
+
+
+def embed_page(links: list[str], images: list[str]) -> bytes:
+    """A small article page with a link to each of `links` and an <img> for each of `images`."""
+    items = "".join(f'<li><a href="{html.escape(u)}">{html.escape(u)}</a></li>' for u in links)
+    figures = "".join(f'<figure><img src="{html.escape(u)}" alt="figure {i}"><figcaption>Figure {i}'
+                      "</figcaption></figure>" for i, u in enumerate(images, 1))
+    body = PAGE_HTML.replace("</article>", f"{figures}<ul>{items}</ul></article>")
+    return body.encode()
+
+
+def meta_refresh_page(to: str) -> bytes:
+    return (f'<!DOCTYPE html><html><head><meta http-equiv="refresh" content="0; url={html.escape(to)}">'
+            "<title>Moved</title></head><body><p>Moved.</p></body></html>").encode()
 
 
 _SUBJECTS = ("The harbour council", "A local engineer", "The city library", "Weather forecasters",
@@ -172,8 +268,13 @@ class FaultHandler(BaseHTTPRequestHandler):
     def _dispatch(self, send_body: bool) -> None:
         self.close_connection = True
         url = urlsplit(self.path)
-        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        lists = parse_qs(url.query)
+        query = {k: v[-1] for k, v in lists.items()}
         path = url.path
+        with HITS_LOCK:
+            HITS[self.path] += 1
+        if self._more(path, query, lists, send_body):
+            return
         if path in ("/", "/index.html"):
             self._reply(200, INDEX_HTML.encode(), "text/html; charset=utf-8", send_body)
         elif path == "/page":
@@ -198,7 +299,8 @@ class FaultHandler(BaseHTTPRequestHandler):
         elif path == "/redirect-loop-b":
             self._redirect("/redirect-loop")
         elif path == "/gzip-bomb":
-            self._reply(200, gzip_bomb(), "text/html; charset=utf-8", send_body,
+            mb = min(_int(query.get("mb"), 0), MAX_BOMB_MB)
+            self._reply(200, big_gzip_bomb(mb) if mb else gzip_bomb(), "text/html; charset=utf-8", send_body,
                         extra={"Content-Encoding": "gzip"})
         elif path == "/hang-after-headers":
             self._hang()
@@ -213,6 +315,78 @@ class FaultHandler(BaseHTTPRequestHandler):
         else:
             self._reply(404, b"<html><body><h1>Not Found</h1></body></html>",
                         "text/html; charset=utf-8", send_body)
+
+    def _more(self, path: str, query: dict[str, str], lists: dict[str, list[str]], send_body: bool) -> bool:
+        """The endpoints added for the crawl fault matrix; False when `path` is not one of them."""
+        page = "text/html; charset=utf-8"
+        if path == "/retry-after":
+            code = _int(query.get("n"), 503)
+            seconds = query.get("s", "3600")
+            body = f"<html><body><h1>{code}</h1><p>Come back later.</p></body></html>".encode()
+            self._reply(code if code in (429, 503) else 503, body, page, send_body, extra={"Retry-After": seconds})
+        elif path == "/chunked-broken":
+            self._raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n"
+                      b"Connection: close\r\n\r\n10\r\n<html><body><p>A\r\nzz-not-a-chunk-size\r\nmore\r\n", send_body)
+        elif path == "/bad-header":
+            body = PAGE_HTML.encode()
+            self._raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                      b"This header line has no colon\r\n"
+                      b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body, send_body)
+        elif path in ("/meta-refresh-loop", "/meta-refresh-loop-b"):
+            other = "/meta-refresh-loop-b" if path == "/meta-refresh-loop" else "/meta-refresh-loop"
+            self._reply(200, meta_refresh_page(other), page, send_body)
+        elif path == "/meta-refresh":
+            self._reply(200, meta_refresh_page(query.get("to", "/page")), page, send_body)
+        elif path == "/brotli-bomb":
+            mb = min(max(_int(query.get("mb"), 1024), 1), MAX_BOMB_MB)
+            self._reply(200, brotli_bomb(mb), page, send_body, extra={"Content-Encoding": "br"})
+        elif path == "/too-big-no-length":
+            self._stream(min(max(_int(query.get("mb"), 9), 1), MAX_STREAM_MB), send_body)
+        elif path == "/wrong-charset":
+            self._reply(200, WRONG_CHARSET_HTML, page, send_body)
+        elif path == "/image-bomb.png":
+            side = min(max(_int(query.get("side"), 30000), 1), 65535)
+            full = query.get("full") == "1" and side <= 10_000  # every row present: bounded server work
+            self._reply(200, png_declaring(side, query.get("mode") == "rgba", full), "image/png", send_body)
+        elif path == "/html-as.png":
+            self._reply(200, PAGE_HTML.encode(), query.get("type", page), send_body)
+        elif path == "/bad-exif.jpg":
+            name = Path(query.get("name", "infinite_loop_exif.jpg")).name
+            found = CORRUPT_IMAGES / name
+            if found.is_file():
+                self._reply(200, found.read_bytes(), "image/jpeg", send_body)
+            else:
+                self._reply(404, b"no such fixture", "text/plain", send_body)
+        elif path == "/embed":
+            self._reply(200, embed_page(lists.get("a", []), lists.get("img", [])), page, send_body)
+        elif path == "/hits":
+            with HITS_LOCK:
+                counts = dict(HITS)
+            self._reply(200, json.dumps(counts).encode(), "application/json", send_body)
+        else:
+            return False
+        return True
+
+    def _raw(self, data: bytes, send_body: bool) -> None:
+        """Bytes straight onto the socket (responses http.server would refuse to write), then close."""
+        self.wfile.write(data if send_body else data.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n")
+        self._close_now()
+
+    def _stream(self, mb: int, send_body: bool) -> None:
+        """`mb` MiB of HTML with no Content-Length: only the closing connection ends the body."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(b"<html><body><!--")
+            chunk = b" " * (1 << 20)
+            for _ in range(mb):
+                if STOPPING.is_set():
+                    break
+                self.wfile.write(chunk)
+            self.wfile.write(b"--></body></html>")
+        self._close_now()
 
     def _reply(self, status: int, body: bytes, content_type: str, send_body: bool,
                extra: dict[str, str] | None = None) -> None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from compliance.errors import ComplianceError
 
@@ -46,7 +47,8 @@ class ImageFingerprint:
 def decode_upright(data: bytes, mode: str, draft_side: int | None = None) -> Image.Image:
     """Decode untrusted bytes to an upright image in `mode`, or raise ImageDecodeError in one line (nothing else
     escapes). Images over MAX_PIXELS and decompression bombs are refused before their pixels are read; with
-    `draft_side`, a JPEG is decoded at the smallest DCT scale that keeps that many pixels a side (far cheaper)."""
+    `draft_side`, a JPEG is decoded at the smallest DCT scale that keeps that many pixels a side (far cheaper).
+    Peak memory is the decoded image plus one converted copy: rotated in place, never copied to stay as it is."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -54,25 +56,57 @@ def decode_upright(data: bytes, mode: str, draft_side: int | None = None) -> Ima
             width, height = im.size
             if width * height > MAX_PIXELS:
                 raise ImageDecodeError(
-                    f"image is {width}x{height} ({width * height / 1e6:.0f} MP), over the {MAX_PIXELS // 1_000_000} MP limit.",
-                    "skip it or fetch a smaller rendition.",
+                    f"image is {width}x{height} ({width * height / 1e6:.0f} MP), over the "
+                    f"{MAX_PIXELS // 1_000_000} MP limit: not decoded (decompression-bomb guard).", BOMB_HINT,
                 )
             fmt = im.format or "unknown"
             if draft_side is not None and fmt == "JPEG":
                 im.draft(mode, (draft_side, draft_side))
             im.load()
-            upright = ImageOps.exif_transpose(im) or im
-            out = upright.convert(mode)
+            ImageOps.exif_transpose(im, in_place=True)
+            out = im if im.mode == mode else im.convert(mode)
             out.format = fmt
             return out
     except ImageDecodeError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _bomb(exc) from None
+    except UnidentifiedImageError:
+        raise ImageDecodeError(f"is not an image in a format we read ({describe_bytes(data)}).",
+                               "the address serves something else than an image; check it in a browser.") from None
     except Exception as exc:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError, struct.error... on bad bytes
-        detail = " ".join(str(exc).split()) or type(exc).__name__
+        detail = " ".join(_REPR.sub("", str(exc)).split()).rstrip(".") or type(exc).__name__
         raise ImageDecodeError(
             f"cannot decode image ({len(data):,} bytes): {detail}.",
             "the file is truncated or not an image; fetch it again.",
         ) from None
+
+
+BOMB_HINT = "nothing to do unless this image matters: fingerprint a smaller rendition of it instead."
+_PIXELS = re.compile(r"\((\d+) pixels\)")
+_REPR = re.compile(r" ?<[^<>]* object at 0x[0-9a-fA-F]+>")
+
+
+def _bomb(exc: BaseException) -> ImageDecodeError:
+    """Pillow's own decompression-bomb refusal (raised while reading the header) as our one-line reason."""
+    found = _PIXELS.search(str(exc))
+    size = f"{int(found.group(1)) / 1e6:,.0f} MP" if found else "more pixels than Pillow decodes"
+    return ImageDecodeError(f"image declares {size}, over the {MAX_PIXELS // 1_000_000} MP limit: not decoded "
+                            "(decompression-bomb guard).", BOMB_HINT)
+
+
+def describe_bytes(data: bytes) -> str:
+    """What bytes that are no image look like, for a reason a person reads (never the bytes themselves)."""
+    head = data[:512].lstrip().lower()
+    if not data:
+        return "the body is empty"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head:
+        return f"the {len(data):,} bytes are an HTML page"
+    if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:
+        return f"the {len(data):,} bytes are XML or SVG"
+    if head.startswith((b"{", b"[")):
+        return f"the {len(data):,} bytes look like JSON"
+    return f"the {len(data):,} bytes start with {data[:8].hex(' ')}"
 
 
 def decode(data: bytes) -> Image.Image:

@@ -15,6 +15,8 @@ from typing import Any
 
 from PIL import Image, ImageFile, IptcImagePlugin
 
+from compliance.fingerprints.imagehash import MAX_PIXELS
+
 CREDIT_KEYS = (
     "exif_artist", "exif_copyright", "iptc_byline", "iptc_credit", "iptc_source", "iptc_copyright",
     "xmp_creator", "xmp_rights", "xmp_credit",
@@ -157,8 +159,11 @@ def read_embedded(data: bytes) -> dict[str, str]:
             except Exception as exc2:  # noqa: BLE001
                 errors.append(f"raw exif: {_one_line(exc2)}")
         else:
+            # Pillow's PNG getexif() decodes every pixel to look for an eXIf chunk after the image data: for an
+            # image over the decode limit (a decompression bomb) only the EXIF bytes already read are used.
+            huge = im.width * im.height > MAX_PIXELS
             steps: list[tuple[str, Callable[[], None]]] = [
-                ("exif", lambda: _read_exif(im.getexif(), out)),
+                ("exif", lambda: _read_exif(_exif_read(im) if huge else im.getexif(), out)),
                 ("iptc", lambda: _read_iptc(im, out)),
                 ("xmp", lambda: _xmp_from(im, out)),
             ]
@@ -172,14 +177,27 @@ def read_embedded(data: bytes) -> dict[str, str]:
     return out
 
 
+def _exif_read(im: Image.Image) -> Image.Exif:
+    """The EXIF block the header gave (`info["exif"]`), without decoding pixels."""
+    exif = Image.Exif()
+    raw = im.info.get("exif")
+    if isinstance(raw, bytes):
+        exif.load(raw)
+    return exif
+
+
 def _xmp_from(im: Image.Image, out: dict[str, str]) -> None:
     packet = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp")
     if packet:
         _read_xmp(packet if isinstance(packet, bytes) else str(packet).encode("utf-8"), out)
 
 
+_REPR = re.compile(r" ?<[^<>]* object at 0x[0-9a-fA-F]+>")
+
+
 def _one_line(exc: BaseException) -> str:
-    return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    """The exception as one short line, without Python object reprs (`<_io.BytesIO object at 0x...>`)."""
+    return " ".join(_REPR.sub("", f"{type(exc).__name__}: {exc}").split())[:300]
 
 
 def is_junk_credit(value: str) -> bool:

@@ -9,7 +9,11 @@ import hashlib
 from typing import Any
 
 from compliance.errors import ComplianceError
-from compliance.fingerprints.imagehash import fingerprint_image
+from compliance.fingerprints.imagehash import (
+    ImageDecodeError,
+    describe_bytes,
+    fingerprint_image,
+)
 from compliance.fingerprints.imagematch import match_print
 from compliance.fingerprints.imagemeta import read_c2pa, read_embedded
 from compliance.fingerprints.passages import winnow
@@ -32,6 +36,22 @@ def text_prints(text: str) -> TextPrints:
     )
 
 
+def image_failure(exc: ComplianceError, body: bytes, content_type: str | None) -> str:
+    """The one-line reason an image was not fingerprinted; bytes served as something else say what they were."""
+    ctype = " ".join((content_type or "").split())
+    kind = ctype.split(";")[0].strip().lower()
+    if isinstance(exc, ImageDecodeError) and exc.message.startswith("is not an image") and ctype:
+        told = f"Content-Type: {ctype}" if not kind.startswith("image/") else f"served as {kind}"
+        return ComplianceError(
+            f"is not an image ({told}; {describe_bytes(body)}).",
+            "the page's image address serves something else (often a missing file answered with a page); "
+            "check it in a browser.",
+        ).one_line()
+    if isinstance(exc, ImageDecodeError) and kind and not kind.startswith("image/"):
+        return ComplianceError(f"is not an image (Content-Type: {ctype}): {exc.message}", exc.hint).one_line()
+    return exc.one_line()
+
+
 def analyse_image(body: bytes, content_type: str | None) -> dict[str, Any]:
     """The image columns for these bytes: embedded credit, C2PA, hashes; undecodable bytes give `error`."""
     fields: dict[str, Any] = {
@@ -41,7 +61,7 @@ def analyse_image(body: bytes, content_type: str | None) -> dict[str, Any]:
     try:
         fp = fingerprint_image(body)
     except ComplianceError as exc:
-        fields["error"] = exc.one_line()
+        fields["error"] = image_failure(exc, body, content_type)
         return fields
     window = match_print(body)
     fields.update(

@@ -87,6 +87,24 @@ def test_refuses_over_50_megapixels() -> None:
         fingerprint_image(buf.getvalue())
 
 
+@pytest.mark.parametrize("side", [10_000, 30_000])  # Pillow's warning (> 89 MP) and its error (> 179 MP)
+def test_a_decompression_bomb_is_one_clear_reason(side: int) -> None:
+    from tests.mockserver import png_declaring
+
+    with pytest.raises(ImageDecodeError) as err:
+        fingerprint_image(png_declaring(side))
+    assert err.value.message == (f"image declares {side * side / 1e6:,.0f} MP, over the 50 MP limit: not decoded "
+                                 "(decompression-bomb guard).")
+    assert "fetch it again" not in err.value.one_line()
+
+
+def test_bytes_that_are_no_image_say_what_they_are() -> None:
+    with pytest.raises(ImageDecodeError) as err:
+        fingerprint_image(b"<!DOCTYPE html>\n<html><body><p>Not found</p></body></html>")
+    assert err.value.message == "is not an image in a format we read (the 58 bytes are an HTML page)."
+    assert " at 0x" not in err.value.one_line()
+
+
 def test_distance_needs_equal_lengths() -> None:
     assert image_distance("ff00", "00ff") == 16
     with pytest.raises(ValueError):

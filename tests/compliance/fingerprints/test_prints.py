@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from compliance.fingerprints.passages import winnow
 from compliance.fingerprints.prints import analyse_image, text_prints, text_sha256
 from compliance.fingerprints.simhash import simhash_text
@@ -21,6 +20,15 @@ def test_text_prints_are_the_stored_fingerprints() -> None:
 def test_analyse_image_records_undecodable_bytes_instead_of_raising() -> None:
     fields = analyse_image(b"<html>not an image</html>", "image/png")
     assert fields["error"] and "sha256" not in fields
+
+
+def test_a_page_served_at_an_image_address_is_not_an_image_with_its_content_type() -> None:
+    page = b"<!DOCTYPE html><html><body><h1>Not found</h1></body></html>"
+    fields = analyse_image(page, "text/html; charset=utf-8")
+    assert fields["error"].startswith("is not an image (Content-Type: text/html; charset=utf-8; the 59 bytes are an "
+                                      "HTML page). Fix: ")
+    assert analyse_image(page, "image/png")["error"].startswith("is not an image (served as image/png; the 59 bytes")
+    assert " at 0x" not in fields["embedded"].get("_error", "")
 
 
 def test_analyse_image_hashes_a_real_photo() -> None:
