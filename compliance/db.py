@@ -137,14 +137,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def insert_ignore(session: Session, model: Any, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
-    """INSERT ... ON CONFLICT (keys) DO NOTHING, on SQLite and PostgreSQL alike."""
+    """INSERT ... ON CONFLICT (keys) DO NOTHING, on SQLite and PostgreSQL alike.
+
+    One compiled statement run for every row (executemany): a VALUES list per call compiles anew for each row
+    count, which cost a crawl more than the inserts themselves (benchmarks/crawl.py). Rows share their keys.
+    """
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        stmt: Any = postgresql.insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+        stmt: Any = postgresql.insert(model).on_conflict_do_nothing(index_elements=list(keys))
     elif dialect == "sqlite":
-        stmt = sqlite.insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+        stmt = sqlite.insert(model).on_conflict_do_nothing(index_elements=list(keys))
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise DatabaseError(f"database backend '{dialect}' is not supported.", "use SQLite or PostgreSQL.")
-    session.execute(stmt)
+    session.flush()  # what the session holds goes first, as session.execute's autoflush did
+    session.connection().execute(stmt, list(rows))

@@ -81,7 +81,11 @@ class StorePipeline:
                 with session_scope(self.engine) as session:
                     store_items(session, self.run_id, batch)
                     heartbeat(session, self.run_id)
-                self.crawler.stats.inc_value("provenance/items_stored", len(batch))
+                stats = self.crawler.stats
+                if stats is not None:
+                    for item in batch:
+                        kind = "pages" if isinstance(item, PageItem) else "images"
+                        stats.inc_value("provenance/errors" if item.capture.error else f"provenance/{kind}")
                 return
             except Exception as exc:  # a lock held too long, a dropped connection, a bug: never lost silently
                 reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300] or type(exc).__name__
@@ -89,7 +93,8 @@ class StorePipeline:
                 if attempt < self.retries:
                     time.sleep(min(2.0 ** attempt, 10.0))
         self.failure = f"could not store {len(batch)} crawled items in the database ({reason})"
-        self.crawler.stats.set_value("provenance/store_failed", self.failure)
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("provenance/store_failed", self.failure)
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._stop)
 

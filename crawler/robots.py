@@ -114,7 +114,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
 
     def _policy(self, netloc: str, policy: DisallowAll) -> None:
         self._policies[netloc] = policy
-        logger.warning("%s", policy.reason)
+        logger.info("%s", policy.reason)  # recorded as each refused capture's reason
 
     async def _read(self, response: Response, netloc: str, robots_url: str, request: Request) -> RobotParser | None:
         """A parser for a 2xx answer; None (allow all) or a disallow-all policy for the others."""
@@ -142,8 +142,8 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
 
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
         why = describe_failure(Failure(exc), self._timeout())  # type: ignore[no-untyped-call]
-        self._policy(netloc, DisallowAll(f"robots.txt could not be fetched from {robots_url} ({why}): "
-                                         "treated as disallow-all (RFC 9309 2.3.1.4)"))
+        self._policy(netloc, DisallowAll(f"{why} when asked for its robots.txt ({robots_url}): an unreachable "
+                                         "robots.txt disallows the site (RFC 9309 2.3.1.4)"))
 
 
 __all__ = ["MAX_REDIRECTS", "DisallowAll", "RobotsPolicyMiddleware", "RobotsRefusal", "status_policy"]

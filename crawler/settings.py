@@ -1,7 +1,7 @@
-"""Scrapy settings for provenance audits: bounded and evidence-keeping (robots.txt obeyed). Overridable per crawl.
+"""Scrapy settings for provenance audits: bounded, polite and evidence-keeping. Overridable per crawl.
 
-Politeness beyond robots.txt (a delay, AutoThrottle, per-domain concurrency options) is not set yet: Scrapy's
-defaults apply.
+Politeness: robots.txt by RFC 9309 (crawler.robots), AutoThrottle on, per-domain concurrency and delay set by
+`crawl --concurrency/--delay`, and 429/503 retried only after the server's Retry-After (crawler.politeness).
 """
 
 BOT_NAME = "provenance"
@@ -13,8 +13,15 @@ ROBOTSTXT_OBEY = True
 TELNETCONSOLE_ENABLED = False
 
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
-DOWNLOAD_DELAY = 0.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 8  # crawl --concurrency
+DOWNLOAD_DELAY = 0.0  # crawl --delay: the least wait between two requests to one host (AutoThrottle's floor)
+# AutoThrottle adapts each host's delay to its latency: a slow or struggling server gets fewer requests. Its
+# stock start delay (5 s) and target (1 request in flight) would make a small site take minutes; 4 in flight per
+# host still backs off as latency grows.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 DOWNLOAD_TIMEOUT = 20
 RETRY_TIMES = 1
 REDIRECT_MAX_TIMES = 10
@@ -32,8 +39,16 @@ CONCURRENT_ITEMS = 4
 DOWNLOADER_MIDDLEWARES = {
     # Before robots.txt (100), redirects (600) and the download: refuses non-public addresses at every hop.
     "crawler.guard.PublicAddressGuardMiddleware": 50,
+    # RFC 9309: a robots.txt answering 5xx (or not at all) disallows the host; each refusal says why.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsPolicyMiddleware": 100,
+    # Just before RetryMiddleware (550) on the way back: 429/503 wait for Retry-After or are not retried.
+    "crawler.politeness.RetryAfterMiddleware": 560,
     # Close to the network, so it sees raw bytes and every redirect hop.
     "crawler.middlewares.WarcEvidenceMiddleware": 950,
+}
+EXTENSIONS = {
+    "crawler.progress.ProgressLine": 500,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
@@ -59,6 +74,16 @@ PROVENANCE_BATCH_SIZE = 50
 PROVENANCE_BATCH_SECONDS = 0.5
 PROVENANCE_STORE_RETRIES = 3
 PROVENANCE_STORE_BUSY_TIMEOUT = 30.0
+# Discovery (crawler.spiders.discover): robots.txt Sitemap: lines, sitemaps and feeds; entries dated before
+# PROVENANCE_SINCE (crawl --since) are skipped. Scope: the start URLs' registrable domain plus these hosts.
+PROVENANCE_DISCOVERY = True
+PROVENANCE_SINCE = None
+PROVENANCE_SCOPE_ALLOW: list[str] = []
+# Retry-After (crawler.politeness): the longest wait honoured before a retry; the backoff when none is given.
+PROVENANCE_RETRY_AFTER_MAX = 120.0
+PROVENANCE_RETRY_WAIT = 1.0
+# A live progress line on stderr (set by the CLI when stderr is a terminal and --quiet is not given).
+PROVENANCE_PROGRESS = False
 
 LOG_LEVEL = "WARNING"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from typing import Any
+
 import click
 
 from compliance.cli.common import UserFacingError, db_option, db_url, echo, verbose
@@ -16,6 +20,27 @@ def check_role(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
             f"unknown role '{value}'. Fix: use --role publisher (originals) or --role aggregator (copies)."
         )
     return role
+
+
+def crawl_settings(since: str | None, allow: tuple[str, ...], delay: float | None, concurrency: int | None,
+                   workers: int | None, progress: bool) -> dict[str, Any]:
+    """The Scrapy settings a crawl's options set (only those given: the rest keep crawler/settings.py's)."""
+    from compliance.dates import parse_machine
+
+    settings: dict[str, Any] = {"PROVENANCE_PROGRESS": progress}
+    if since is not None:
+        if parse_machine(since) is None:
+            raise UserFacingError(f"--since '{since}' is not a date. Fix: write it as YYYY-MM-DD, e.g. 2026-01-31.")
+        settings["PROVENANCE_SINCE"] = since
+    if allow:
+        settings["PROVENANCE_SCOPE_ALLOW"] = list(allow)
+    if delay is not None:
+        settings["DOWNLOAD_DELAY"] = delay
+    if concurrency is not None:
+        settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
+    if workers is not None:
+        settings["PROVENANCE_WORKERS"] = workers
+    return settings
 
 
 @click.command("crawl")
@@ -35,13 +60,24 @@ def check_role(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
               help="Continue the last unfinished run of the same URLs, also one that failed (a run a crash left "
                    "unfinished is continued without this flag).")
 @click.option("--fresh", "resume", flag_value="never", help="Start a new run even if a crash left one unfinished.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Skip sitemap and feed entries dated before DATE (YYYY-MM-DD); pages found by links are kept.")
+@click.option("--allow", "allow", multiple=True, metavar="HOST",
+              help="Also crawl this host (and its subdomains) as part of the site (repeatable).")
+@click.option("--delay", default=None, type=click.FloatRange(0), metavar="SECONDS",
+              help="Least wait between two requests to one host (AutoThrottle adapts above it).")
+@click.option("--concurrency", default=None, type=click.IntRange(1), metavar="N",
+              help="Requests in flight per host at most (default 8).")
+@click.option("--quiet", is_flag=True, help="No progress line (it is shown only on a terminal anyway).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--workers", default=None, type=click.IntRange(0),
               help="Worker processes for extraction and fingerprints (default: the usable cores, at most 4; 0: none).")
 @db_option
 @click.pass_context
 def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | None, aliases: tuple[str, ...],
-              max_pages: int, depth: int, warc_dir: str, update: bool, resume: str | None, workers: int | None,
-              db: str | None) -> None:
+              max_pages: int, depth: int, warc_dir: str, update: bool, resume: str | None, since: str | None,
+              allow: tuple[str, ...], delay: float | None, concurrency: int | None, quiet: bool, as_json: bool,
+              workers: int | None, db: str | None) -> None:
     """Crawl one site from its start URLs and record where every article and image came from.
 
     Pages, images, redirects and HTTP evidence (WARC) are stored in the database; run it once
@@ -50,7 +86,8 @@ def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | 
     from crawler.runner import CrawlTarget, run_crawl
 
     target = CrawlTarget(SiteSpec(name=(name or "").strip(), role=role, aliases=list(aliases)), list(urls))
-    settings = {} if workers is None else {"PROVENANCE_WORKERS": workers}
+    settings = crawl_settings(since=since, allow=allow, delay=delay, concurrency=concurrency, workers=workers,
+                              progress=not quiet and not as_json and sys.stderr.isatty())
 
     def said(run_id: int, why: str) -> None:
         echo(f"resuming crawl run {run_id} of the same URLs ({why}); pass --fresh to start a new run instead")
@@ -59,8 +96,13 @@ def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | 
                        update=update, resume=resume or "auto", on_resume=said, settings=settings)
     site_name = target.site.name
     c = result.counts
-    echo(f"crawl run {result.run_id}: {c['pages']} pages, {c['images']} images, "
-               f"{c['errors']} failed fetches in {result.seconds:.1f} s ({site_name}, {role})")
+    if as_json:
+        echo(json.dumps({"run": result.run_id, "site": site_name, "role": role, "resumed": result.resumed,
+                         "seconds": round(result.seconds, 2), **c,
+                         "failed_start_urls": [{"url": u, "reason": r} for u, r in result.start_failures]}))
+    else:
+        echo(f"crawl run {result.run_id}: {c['pages']} pages, {c['images']} images, "
+             f"{c['errors']} failed fetches in {result.seconds:.1f} s ({site_name}, {role})")
     if verbose(ctx) and c["errors"]:
         echo("failed fetches are listed in the report's evidence section", err=True)
     if result.start_failures:

@@ -13,8 +13,11 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from compliance.dates import parse_machine
 from compliance.records import CaptureRecord, FrontierEntry, ImageItem, PageItem
-from compliance.urls import absolute, origin_of
+from compliance.urls import absolute, origin_of, same_site
+from crawler.discovery import SitemapWalk
+from crawler.spiders.discover import DiscoveryMixin
 from crawler.workers import WorkerPool, default_workers
 
 logger = logging.getLogger(__name__)
@@ -51,9 +54,10 @@ def describe_failure(failure: Failure, timeout: float) -> str:
     from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
     from crawler.guard import RefusedAddress
+    from crawler.robots import RobotsRefusal
 
     exc = failure.value
-    if isinstance(exc, RefusedAddress):  # the guard's own sentence, before the generic IgnoreRequest mapping
+    if isinstance(exc, (RefusedAddress, RobotsRefusal)):  # their own sentence, not the generic IgnoreRequest one
         return str(exc)
     if isinstance(exc, (ConnectionRefusedError, _scrapy_exception("DownloadConnectionRefusedError"))):
         return "did not answer (connection refused)"
@@ -81,7 +85,16 @@ def describe_failure(failure: Failure, timeout: float) -> str:
     return f"fetch failed ({name}: {' '.join(str(exc).split())[:200]})"
 
 
-class SiteSpider(scrapy.Spider):
+def answered(response: Response) -> str:
+    """The reason for an error status, with the wait a 429/503 asked for when it was too long to honour."""
+    waited = response.meta.get("retry_after_refused")
+    if waited is None:
+        return f"answered HTTP {response.status}"
+    return (f"answered HTTP {response.status} and asked to retry after {waited:,.0f} s (Retry-After), longer "
+            "than the crawl waits (PROVENANCE_RETRY_AFTER_MAX): not retried")
+
+
+class SiteSpider(DiscoveryMixin, scrapy.Spider):
     """Crawls registered sites; `targets` is a list of {site, start_urls, origins}.
 
     `pending` and `seen` come from the run's frontier in the database (`compliance.frontier`): a fresh run's
@@ -101,9 +114,12 @@ class SiteSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.targets = targets
         self.site_of_origin: dict[str, str] = {}
+        self.origins: dict[str, list[str]] = {}
         for target in targets:
             for origin in target["origins"]:
                 self.site_of_origin[origin_of(origin)] = target["site"]
+                self.origins.setdefault(target["site"], []).append(origin_of(origin))
+        self.walks: dict[str, SitemapWalk] = {}
         if pending is None:
             pending = [self.entry(u, t["site"], is_start=True) for t in targets for u in t["start_urls"]]
             pending = list({e.key: e for e in pending}.values())
@@ -142,6 +158,21 @@ class SiteSpider(scrapy.Spider):
     def max_depth(self) -> int:
         return self.settings.getint("PROVENANCE_DEPTH")
 
+    @property
+    def since(self) -> datetime | None:
+        """`--since`: sitemap and feed entries dated before it are not crawled."""
+        return parse_machine(self.settings.get("PROVENANCE_SINCE") or "")
+
+    def room(self) -> bool:
+        return self.pages_scheduled < self.max_pages
+
+    def in_scope(self, url: str, site: str) -> bool:
+        """Same registrable domain as one of the site's origins (or allow-listed), unless another site owns it."""
+        owner = self.site_of_origin.get(origin_of(url))
+        if owner is not None:
+            return owner == site
+        return same_site(url, self.origins.get(site, []), self.settings.getlist("PROVENANCE_SCOPE_ALLOW"))
+
     def _pool(self) -> WorkerPool:
         if self.workers is None:
             workers = self.settings.get("PROVENANCE_WORKERS")
@@ -154,6 +185,10 @@ class SiteSpider(scrapy.Spider):
             self.workers.close()
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.max_depth > 0 and self.settings.getbool("PROVENANCE_DISCOVERY"):
+            for target in self.targets:
+                for request in self.discovery_requests(target["site"], target["origins"]):
+                    yield request
         for entry in self.pending:
             self.seen.add(entry.key)
             yield self.request(entry)
@@ -209,7 +244,7 @@ class SiteSpider(scrapy.Spider):
         site = meta["site"]
         capture = self._capture(response, "page")
         if response.status >= 400:
-            capture.error = f"answered HTTP {response.status}"
+            capture.error = answered(response)
             yield self._page_item(response, capture)
             return
         ctype = (capture.content_type or "").split(";")[0].strip().lower()
@@ -242,10 +277,13 @@ class SiteSpider(scrapy.Spider):
             yield self.request(entry)
         for entry in follow:
             yield self.request(entry)
+        if meta.get("is_start") and self.max_depth > 0 and self.settings.getbool("PROVENANCE_DISCOVERY"):
+            for request in self.feed_requests(response.body, response.url, site):
+                yield request
 
     def _links_within(self, hrefs: list[str], page_url: str, site: str) -> bool:
         """A page without article text that links within its site is a home, section or index page, not a fault."""
-        return any(self.site_of_origin.get(origin_of(url)) == site
+        return any(self.in_scope(url, site)
                    for href in hrefs if (url := absolute(href, page_url)) is not None and url != page_url)
 
     def _follow(self, hrefs: list[str], page_url: str, site: str, depth: int) -> Iterator[FrontierEntry]:
@@ -256,11 +294,11 @@ class SiteSpider(scrapy.Spider):
             if url is None:
                 continue
             parts = urlsplit(url)
-            if self.site_of_origin.get(origin_of(url)) != site:
+            if not self.in_scope(url, site):
                 continue
             if parts.path.lower().endswith(SKIP_EXTENSIONS):
                 continue
-            if self.pages_scheduled >= self.max_pages:
+            if not self.room():
                 return
             if not self.first_time(url):
                 continue
@@ -273,7 +311,7 @@ class SiteSpider(scrapy.Spider):
         body: bytes | None = response.body
         analysis: dict[str, object] | None = None
         if response.status >= 400:
-            capture.error = f"answered HTTP {response.status}"
+            capture.error = answered(response)
             body = None
         else:
             analysis = await self._pool().image(response.body, capture.content_type)

@@ -1,0 +1,145 @@
+"""The spider's discovery: a site's robots.txt `Sitemap:` lines, its sitemaps and its feeds, within caps.
+
+Pages a site lists itself are crawled as if linked from the start page (depth 1), and `--since` skips those
+dated before it. A sitemap or feed the site declares is evidence like any fetch: it gets a capture, and a cap
+that bit or an unreadable document is its one recorded reason. The guessed `/sitemap.xml` of a site that
+declares none is tried quietly: a site without sitemaps is not at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from twisted.python.failure import Failure
+
+from compliance.records import CaptureRecord, FrontierEntry, PageItem
+from compliance.urls import origin_of, same_site
+from crawler.discovery import (
+    SitemapLimits,
+    SitemapWalk,
+    default_sitemap_url,
+    feed_links,
+    is_recent,
+    parse_feed,
+    sitemaps_from_robots,
+)
+
+
+class DiscoveryMixin:
+    """Sitemaps and feeds for `SiteSpider`, which supplies `entry`, `request`, `first_time`, `in_scope`, `room`,
+    `_capture`, `on_error` and `pages_scheduled`."""
+
+    walks: dict[str, SitemapWalk]
+    pages_scheduled: int
+
+    # Provided by SiteSpider (these stubs only state the contract).
+    @property
+    def since(self) -> datetime | None:
+        raise NotImplementedError
+
+    def entry(self, url: str, site: str, kind: str = "page", depth: int = 0, is_start: bool = False,
+              page_url: str | None = None) -> FrontierEntry:
+        raise NotImplementedError
+
+    def request(self, entry: FrontierEntry) -> scrapy.Request:
+        raise NotImplementedError
+
+    def first_time(self, url: str) -> bool:
+        raise NotImplementedError
+
+    def in_scope(self, url: str, site: str) -> bool:
+        raise NotImplementedError
+
+    def room(self) -> bool:
+        raise NotImplementedError
+
+    def _capture(self, response: Response, kind: str) -> CaptureRecord:
+        raise NotImplementedError
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def discovery_requests(self, site: str, origins: Iterable[str]) -> Iterator[scrapy.Request]:
+        """One robots.txt request per origin of the site: its `Sitemap:` lines start the walk."""
+        self.walks.setdefault(site, SitemapWalk(limits=SitemapLimits(), since=self.since))
+        for origin in dict.fromkeys(origin_of(o) for o in origins):
+            yield scrapy.Request(
+                f"{origin}/robots.txt", callback=self.parse_robots, errback=self._discovery_failed, priority=5,
+                dont_filter=True, meta={"site": site, "origin": origin, "kind": "robots", "dont_obey_robotstxt": True,
+                                        "handle_httpstatus_all": True},
+            )
+
+    def _sitemap_request(self, url: str, site: str, depth: int, declared: bool) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=self.parse_sitemap, errback=self._discovery_failed if not declared else self.on_error,
+            priority=4, dont_filter=True,
+            meta={"site": site, "kind": "sitemap", "sitemap_depth": depth, "declared": declared,
+                  "download_maxsize": SitemapLimits().max_bytes},
+        )
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        declared = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
+        urls = declared or [default_sitemap_url(meta["origin"])]
+        for url, depth in self.walks[meta["site"]].start(urls):
+            yield self._sitemap_request(url, meta["site"], depth, declared=bool(declared))
+
+    def _discovery_failed(self, failure: Failure) -> Iterator[Any]:
+        """A guessed sitemap or a robots.txt that could not be fetched: nothing to record, nothing found."""
+        return iter(())
+
+    def _entries_item(self, response: Response, kind: str, problem: str | None,
+                      found: list[FrontierEntry]) -> PageItem:
+        capture = self._capture(response, kind)
+        capture.error = problem
+        return PageItem(site=response.meta["site"], capture=capture, discovered=found)
+
+    def _queue_listed(self, urls: Iterable[str], site: str) -> list[FrontierEntry]:
+        found: list[FrontierEntry] = []
+        for url in urls:
+            if not self.in_scope(url, site) or not self.room() or not self.first_time(url):
+                continue
+            self.pages_scheduled += 1
+            found.append(self.entry(url, site, depth=1))
+        return found
+
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[Any]:
+        meta = response.meta
+        site = meta["site"]
+        if response.status >= 400:
+            if meta.get("declared"):  # a sitemap the site names is evidence, its absence a fault
+                yield self._entries_item(response, "sitemap", f"answered HTTP {response.status}", [])
+            return
+        step = self.walks[site].read(response.body, response.url, meta.get("sitemap_depth", 0))
+        found = self._queue_listed((e.url for e in step.entries), site)
+        if meta.get("declared") or step.entries or step.sitemaps:
+            yield self._entries_item(response, "sitemap", step.problem, found)
+        for url, depth in step.sitemaps:
+            if same_site(url, [origin_of(response.url)]) or self.in_scope(url, site):
+                yield self._sitemap_request(url, site, depth, declared=True)
+        for entry in found:
+            yield self.request(entry)
+
+    def feed_requests(self, body: bytes, page_url: str, site: str) -> Iterator[scrapy.Request]:
+        """The feeds a start page announces."""
+        for url in feed_links(body, page_url):
+            if self.in_scope(url, site) and self.first_time(url):
+                yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error, priority=4,
+                                     dont_filter=True, meta={"site": site, "kind": "feed"})
+
+    async def parse_feed(self, response: Response) -> AsyncIterator[Any]:
+        site = response.meta["site"]
+        if response.status >= 400:
+            yield self._entries_item(response, "feed", f"answered HTTP {response.status}", [])
+            return
+        feed = parse_feed(response.body, response.url)
+        recent = [e.url for e in feed.entries if is_recent(e.dates, self.since)]
+        found = self._queue_listed(recent, site)
+        yield self._entries_item(response, "feed", feed.problem, found)
+        for entry in found:
+            yield self.request(entry)
