@@ -155,7 +155,7 @@ class Capture(Base):
     """One HTTP fetch: append-only evidence."""
 
     __tablename__ = "capture"
-    __table_args__ = (UniqueConstraint("run_id", "requested_url"),)
+    __table_args__ = (UniqueConstraint("run_id", "requested_url"), Index("ix_capture_final_url", "final_url"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id"), index=True)

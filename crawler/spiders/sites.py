@@ -324,6 +324,7 @@ class SiteSpider(DiscoveryMixin, scrapy.Spider):
             return
         meta = request.meta
         chain = [*meta.get("redirect_urls", [])]
+        warc = meta.get("warc") or {}  # the failure's own record (or a redirect loop's last hop)
         capture = CaptureRecord(
             requested_url=chain[0] if chain else request.url,
             final_url=None,
@@ -331,6 +332,8 @@ class SiteSpider(DiscoveryMixin, scrapy.Spider):
             fetched_at=datetime.now(timezone.utc),
             error=describe_failure(failure, self.settings.getfloat("DOWNLOAD_TIMEOUT")),
             kind=meta.get("kind", "page"),
+            warc_file=warc.get("file"),
+            warc_offset=warc.get("offset"),
         )
         if meta.get("kind") == "image":
             yield ImageItem(site=meta["site"], capture=capture, body=None, page_urls=[meta.get("page_url", "")],
