@@ -1,4 +1,4 @@
-"""One HTML page to one ExtractedArticle: main text without template noise, metadata, credits, images."""
+"""One HTML page to one ExtractedArticle: main text without template noise, metadata, credits, images (one parse)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lxml import etree
 from compliance.records import ExtractedArticle
 from crawler.extract.credits import (
     classify_credit_line,
+    disclaimer_words,
     find_alternates,
     find_disclaimers,
     find_document_credits,
@@ -20,7 +21,9 @@ from crawler.extract.credits import (
 from crawler.extract.images import find_images
 from crawler.extract.markup import (
     BLOCK_TAGS,
+    KEY_EDGES,
     absolute_url,
+    anchors,
     base_url,
     clean_markup,
     decode_html,
@@ -36,38 +39,57 @@ from crawler.extract.metadata import PageMetadata, canonical_url, normalise_lang
 
 logger = logging.getLogger(__name__)
 
-# Chosen on the AEB subset (benchmarks/extraction_aeb.py): precision mode and no comments beat the defaults
-# (F1 0.967 vs 0.947) at the same recall; tables stay in (dropping them costs recall). Links stay off:
-# include_links changes what trafilatura keeps (F1 0.967 -> 0.91 on the same pages); we find them in the DOM.
+# Chosen on the AEB pages (benchmarks/extraction_aeb.py, decided on the held-back part): precision mode beats the
+# defaults (held-back F1 0.968 vs 0.953 with it off); tables stay in (0.957 without). Comments are not the article.
+# Links stay off: include_links changes what trafilatura keeps; we find them in the DOM. No metadata here:
+# trafilatura's metadata is read only when the page's own declarations leave a field empty (_declared).
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "favor_precision": True,
     "include_comments": False,
     "include_tables": True,
     "include_links": False,
-    "with_metadata": True,
     "deduplicate": False,
 }
-# The cleaning passes over trafilatura's main text; benchmarks/extraction_aeb.py --ablate scores each one off.
+# Cleaning passes over trafilatura's main text. A pass stays only if it helps on the held-back pages
+# (benchmarks/extraction_aeb.py --ablate): "title" does (F1 0.9676 vs 0.9648); "credit" does not (0.9676 vs
+# 0.9677 without it), so credit lines stay in the text and are read as credits only. "disclaimer", "alternate"
+# and "link_only" fire on none of the 140 pages: they target aggregator templates the benchmark does not have.
 ALL_PASSES = frozenset({"title", "disclaimer", "credit", "alternate", "link_only"})
-MAIN_TEXT_PASSES = ALL_PASSES
+MAIN_TEXT_PASSES = frozenset({"title", "disclaimer", "alternate", "link_only"})
 _TITLE_SPLIT = re.compile(r"\s+[|–—:·•»-]\s+|\s+-{1,2}\s+")
 _ALT_LINE = re.compile(r"^[\W\d_]*(?P<label>.{1,60}?)[\W\d_]*$")
 MAX_CREDIT_LINE = 160
 _URLISH = re.compile(r"^\s*(?:(?:https?:)?//|www\.)\S*\s*$", re.I)
 
 
-def _trafilatura(markup: str, url: str, warnings: list[str], options: dict[str, Any]) -> Any:
-    """trafilatura's bare extraction (None when it finds no main text); errors become warnings."""
+def _trafilatura(tree: etree._Element, url: str, warnings: list[str], options: dict[str, Any]) -> Any:
+    """trafilatura's bare extraction on our tree (it works on a copy; None when it finds no main text)."""
     try:
         from trafilatura import bare_extraction
+
+        return bare_extraction(tree, url=url or None, **{**options, "with_metadata": False})
+    except Exception as exc:  # trafilatura has raised on pathological markup before; keep going without it
+        warnings.append(f"trafilatura: {type(exc).__name__}: {str(exc)[:120]}")
+        return None
+
+
+def _drop_scripts(tree: etree._Element) -> None:
+    """Remove scripts (JSON-LD aside: we and trafilatura read it) and styles, keeping the text after them."""
+    for el in list(tree.iter("script", "style")):
+        if el.getparent() is not None and "ld+json" not in (el.get("type") or ""):
+            el.drop_tree()
+
+
+def _declared(tree: etree._Element, url: str, warnings: list[str]) -> Any:
+    """trafilatura's metadata (title, author, date, site name): the fallback when the page declares too little."""
+    try:
+        from trafilatura.metadata import extract_metadata
         from trafilatura.settings import set_date_params
 
         # Dates from markup only: the extensive search guesses from body text ("last met in 2019").
-        return bare_extraction(
-            markup, url=url or None, date_extraction_params=set_date_params(False), **options
-        )
-    except Exception as exc:  # trafilatura has raised on pathological markup before; keep going without it
-        warnings.append(f"trafilatura: {type(exc).__name__}: {str(exc)[:120]}")
+        return extract_metadata(tree, url or None, set_date_params(False), False)
+    except Exception as exc:  # same contract as _trafilatura: a metadata bug must not cost the page
+        warnings.append(f"trafilatura metadata: {type(exc).__name__}: {str(exc)[:120]}")
         return None
 
 
@@ -119,20 +141,22 @@ def _pick_title(tree: etree._Element, meta: PageMetadata, doc: Any) -> str | Non
 
 
 def _clean_lines(text: str, title_keys: set[str], disclaimers: set[str], passes: frozenset[str]) -> list[str]:
-    """Main-text lines minus repeated headlines, disclaimers, credit lines and "Read Chinese Version" links."""
+    """Main-text lines minus the passes' noise: headlines, disclaimers, credit lines, "Read Chinese Version" links."""
+    titles = title_keys if "title" in passes else set()
+    words = disclaimer_words(text) if "disclaimer" in passes else ()
     kept: list[str] = []
     for raw in text.splitlines():
-        line = norm_space(raw)
+        original = " ".join(raw.split())  # NFKC is for fingerprints; the text keeps its characters
+        line = norm_space(original)
         if not line:
             continue
-        original = " ".join(raw.split())  # NFKC is for fingerprints; the text keeps its characters
-        if "title" in passes and line_key(line) in title_keys:
+        if titles and line.casefold().strip(KEY_EDGES) in titles:  # line_key of a line already normalised
             continue
-        if "disclaimer" in passes and (original in disclaimers or is_disclaimer(line)):
+        if "disclaimer" in passes and (original in disclaimers or is_disclaimer(line, words)):
             continue
         if "credit" in passes and len(line) <= MAX_CREDIT_LINE and classify_credit_line(line) and not _is_prose(line):
             continue
-        if "alternate" in passes and _ALT_LINE.match(line) and guess_alternate_lang(line):
+        if "alternate" in passes and len(line) <= 60 and _ALT_LINE.match(line) and guess_alternate_lang(line):
             continue
         kept.append(original)
     return kept
@@ -143,11 +167,11 @@ def _is_prose(line: str) -> bool:
     return len(line.split()) > 14 and line.rstrip().endswith((".", "!", "?", "\"", "”"))
 
 
-def _only_link_text(text: str, tree: etree._Element) -> bool:
+def _only_link_text(text: str, links: list[tuple[etree._Element, str]]) -> bool:
     """A short "main text" made only of link labels is a menu, not an article (trafilatura's fallbacks)."""
     if len(text) > 300:
         return False
-    labels = {element_text(a) for a in tree.iter("a")}
+    labels = {element_text(a) for a, _ in links}
     return all(line in labels for line in text.splitlines())
 
 
@@ -162,35 +186,41 @@ def _outbound(links: list[str], extra: list[str], url: str) -> list[str]:
     return list(out)
 
 
-def _fill(
-    art: ExtractedArticle, html: str | bytes, url: str, encoding: str | None, passes: frozenset[str],
-    options: dict[str, Any],
-) -> None:
-    """The extraction proper; extract_article guards it."""
+def _parse(art: ExtractedArticle, html: str | bytes, encoding: str | None) -> etree._Element | None:
+    """Decode and parse the page once; every reader below, trafilatura included, uses this tree."""
     if isinstance(html, (bytes, bytearray)):
         text, notes = decode_html(bytes(html), encoding)
         art.warnings.extend(notes)
     else:
         text = html
-    markup = clean_markup(text)
-    tree = parse_html(markup)
+    tree = parse_html(clean_markup(text))
     if tree is None:
         art.warnings.append("empty or unparseable document")
-        return
+    return tree
+
+
+def _fill(
+    art: ExtractedArticle, tree: etree._Element, url: str, passes: frozenset[str], options: dict[str, Any]
+) -> None:
+    """The extraction proper; extract_with guards it."""
     base = base_url(tree, url)
     meta = read_metadata(tree, base)
     art.warnings.extend(meta.warnings)
-    doc = _trafilatura(markup, base, art.warnings, options)
-
-    art.title = _pick_title(tree, meta, doc)
-    art.byline = _byline(
-        meta.article_value("author", "creator"), meta.first("author", "dc.creator"), meta.first("article:author"),
-        norm_space(getattr(doc, "author", None) or "") or None,
-    )
+    title = meta.article_value("headline") or meta.first("og:title", "twitter:title")
+    byline = _byline(meta.article_value("author", "creator"), meta.first("author", "dc.creator"),
+                     meta.first("article:author"))
     art.published = meta.article_value("datePublished", "dateCreated") or meta.first(
         "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "date",
         "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
-    ) or getattr(doc, "date", None)
+    )
+    site_name = meta.first("og:site_name", "application-name") or _publisher_name(meta)
+    declared = None
+    if not (title and byline and art.published and site_name):
+        declared = _declared(tree, base, art.warnings)
+    _drop_scripts(tree)  # read by now (htmldate looks in them); trafilatura copies the tree several times
+    art.title = _pick_title(tree, meta, declared)
+    art.byline = byline or _byline(norm_space(getattr(declared, "author", None) or "") or None)
+    art.published = art.published or getattr(declared, "date", None)
     art.modified = meta.article_value("dateModified") or meta.first(
         "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dc.date.modified"
     )
@@ -199,37 +229,37 @@ def _fill(
         normalise_lang(html_el.get("lang") or html_el.get("xml:lang") if html_el is not None else None)
         or normalise_lang(meta.first("og:locale", "content-language", "language", "dc.language"))
         or normalise_lang(meta.article_value("inLanguage"))
-        or normalise_lang(getattr(doc, "language", None))
     )
     art.canonical_url = canonical_url(tree, meta, base)
-    site_name = meta.first("og:site_name", "application-name") or _publisher_name(meta)
     if not site_name:
-        declared = getattr(doc, "sitename", None)
-        if declared and declared != getattr(doc, "hostname", None):
-            site_name = declared
+        sitename = getattr(declared, "sitename", None)
+        if sitename and sitename != getattr(declared, "hostname", None):
+            site_name = sitename
     art.site_name = norm_space(site_name) or None
 
     blocks = text_blocks_with_elements(tree)
-    title_keys = _title_keys(art.title, tree, meta, doc)
+    links = anchors(tree)
+    title_keys = _title_keys(art.title, tree, meta, declared)
     art.repeated_title_count = sum(1 for line, _ in blocks if line_key(line) in title_keys) if title_keys else 0
     art.disclaimers = find_disclaimers(line for line, _ in blocks)
-    art.credits = find_document_credits(tree, base, meta.jsonld, art.byline)
-    art.alternates = find_alternates(tree, base)
+    art.credits = find_document_credits(tree, base, meta.jsonld, art.byline, blocks=blocks, links=links)
+    art.alternates = find_alternates(tree, base, links)
     art.images = find_images(tree, base, meta.jsonld)
 
+    doc = _trafilatura(tree, base, art.warnings, options)
     if doc is None:
         art.warnings.append("no main text found")
         main_text = ""
     else:
         main_text = getattr(doc, "text", None) or ""
-    links = _main_text_links(blocks, main_text, base)
+    text_links = _main_text_links(blocks, main_text, base)
     art.text = "\n".join(_clean_lines(main_text, title_keys, set(art.disclaimers), passes))
-    if "link_only" in passes and doc is not None and art.text and _only_link_text(art.text, tree):
+    if "link_only" in passes and doc is not None and art.text and _only_link_text(art.text, links):
         art.text = ""
         art.warnings.append("no main text found (only navigation/link text)")
     elif doc is not None and not art.text:
         art.warnings.append("main text empty after removing template noise")
-    art.outbound_links = _outbound(links, [c.url for c in art.credits if c.url], url)
+    art.outbound_links = _outbound(text_links, [c.url for c in art.credits if c.url], url)
 
 
 def _byline(*candidates: str | None) -> str | None:
@@ -258,14 +288,28 @@ def extract_article(html: str | bytes, url: str, *, encoding: str | None = None)
     return extract_with(html, url, encoding=encoding)
 
 
+def extract_page(html: str | bytes, url: str, *, encoding: str | None = None) -> tuple[ExtractedArticle, list[str]]:
+    """extract_article plus every <a href> as written, from the same parse (the crawler's links to follow)."""
+    hrefs: list[str] = []
+    return extract_with(html, url, encoding=encoding, hrefs=hrefs), hrefs
+
+
 def extract_with(
     html: str | bytes, url: str, *, encoding: str | None = None, passes: frozenset[str] = MAIN_TEXT_PASSES,
-    options: dict[str, Any] | None = None,
+    options: dict[str, Any] | None = None, hrefs: list[str] | None = None,
 ) -> ExtractedArticle:
-    """extract_article with chosen cleaning passes and trafilatura options (the benchmark's ablations)."""
+    """extract_article with chosen cleaning passes and trafilatura options (the benchmark's ablations).
+
+    hrefs, when given, receives the page's <a href> values as written.
+    """
     art = ExtractedArticle()
     try:
-        _fill(art, html, url, encoding, passes, TRAFILATURA_OPTIONS if options is None else options)
+        tree = _parse(art, html, encoding)
+        if tree is None:
+            return art
+        if hrefs is not None:
+            hrefs.extend(str(h) for h in tree.xpath("//a/@href"))
+        _fill(art, tree, url, passes, TRAFILATURA_OPTIONS if options is None else options)
     except RecursionError:
         art.warnings.append("document nested too deeply to extract")
     except Exception as exc:  # robustness contract: a bad page must not stop a crawl

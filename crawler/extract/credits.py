@@ -16,7 +16,9 @@ from crawler.extract.markup import (
     jsonld_nodes,
     jsonld_str,
     jsonld_types,
+    anchors,
     norm_space,
+    screen_key,
     text_blocks_with_elements,
 )
 
@@ -140,12 +142,35 @@ def clean_source_name(raw: str) -> str | None:
     return text
 
 
+# Screens (case-folded) that every match of the patterns above passes: most lines of a page fail them at once.
+_CREDIT_STARTS = (
+    "image", "photo", "picture", "pic", "illustration", "graphic", "video", "footage", "top", "main", "header",
+    "featured", "cover", "lead", "file", "图", "圖", "摄", "攝", "source", "credit", "reporting", "additional",
+    "originally", "first", "republished", "reprinted", "reposted", "syndicated", "adapted", "translated",
+    "published", "via", "courtesy", "h/t", "hat", "来", "來", "稿", "消", "文", "原", "转", "轉", "出", "本", "©",
+    "(c)", "copyright", "℗",
+)
+_ARTICLE_STARTS = ("this", "the")  # "The story first appeared in ...": only with "originally"/"first" after
+_MARKER_WORDS = ("photo", "image", "picture", "illustration", "credit", "source")
+
+
+def _might_be_credit(key: str) -> bool:
+    """False when no credit pattern can match the case-folded line (a cheap test before the regexes)."""
+    if key.startswith(_CREDIT_STARTS) or "©" in key or "(c)" in key or "copyright" in key:
+        return True
+    if key.startswith(_ARTICLE_STARTS) and ("originally" in key or "first" in key):
+        return True
+    return (":" in key or "：" in key) and any(w in key for w in _MARKER_WORDS)
+
+
 def classify_credit_line(text: str) -> tuple[str, str, str] | None:
     """(kind, name, credit as written) for a credit line; kind is "image", "source" or "copyright"."""
-    written = fold_space(text)
+    if not _might_be_credit(screen_key(text).lstrip()):
+        return None
     line = norm_space(text)
     if not line or len(line) > 300:
         return None
+    written = fold_space(text)
     for kind, pattern in (
         ("image", _IMAGE_RE), ("image", _IMAGE_ZH), ("source", _SOURCE_RE), ("source", _SOURCE_ZH),
         ("copyright", _COPYRIGHT_RE),
@@ -171,48 +196,68 @@ def parse_credit_line(text: str) -> str | None:
 
 # --- disclaimers -------------------------------------------------------------------------------------------
 
-_DISCLAIMER_PATTERNS = [
-    re.compile(p, re.I)
-    for p in (
-        r"\b(?:aggregated|collected|compiled|gathered|sourced|curated|reproduced|reposted)\s+from\s+"
-        r"(?:various\s+|other\s+|third[- ]party\s+)?(?:public(?:ly available)?|online|the internet|internet|"
-        r"open|various|third[- ]party|multiple)\b",
-        r"\b(?:we|this (?:site|website))\s+(?:do(?:es)?\s+not|don't|doesn't)\s+(?:own|claim\s+(?:ownership|"
-        r"any\s+rights|copyright))",
-        r"\bcontact\s+us\s+(?:for|to\s+(?:request|have\s+it)|and\s+we\s+will)\s*(?:its\s+)?(?:removal|remove|"
-        r"delet|take\s*down|takedown)",
-        r"\b(?:will\s+be|be)\s+(?:promptly\s+)?(?:removed|deleted|taken\s+down)\s+(?:upon|on|after)\s+(?:request|"
-        r"notice|notification)",
-        r"\ball\s+(?:rights|copyrights?)\s+(?:belong|belongs|remain|reserved)\s+(?:to|with)\s+(?:their|the)\s+"
-        r"(?:respective|original)\s+(?:owners?|authors?|holders?|creators?)",
-        r"\bcopyright\s+(?:belongs|remains)\s+(?:to|with)\s+(?:the\s+)?original\s+(?:author|owner|publisher)",
-        r"\bif\s+you\s+(?:believe|think|feel)\s+(?:that\s+)?(?:your|any)\s+(?:rights|copyright|content|work)"
-        r"[^.]{0,40}\b(?:infring|violat)",
-        r"\bno\s+copyright\s+infringement\s+intended\b",
-        r"本文(?:来源|來源|转载|轉載)(?:于|於|自)?(?:网络|網絡|互联网|互聯網)",
-        r"(?:来源|來源)(?:于|於)?(?:网络|網絡|互联网|互聯網)",
-        r"(?:汇集|彙集|收集|整理|转载|轉載)(?:自|于|於)(?:网络|網絡|互联网|互聯網)",
-        r"版权归(?:原作者|原作者及原出处|原出处|原出處|原作者所有)|版權歸原作者",
-        r"如(?:有|涉及|涉)?侵权|如(?:有|涉及)?侵權",
-        r"(?:请|請)?联系(?:我们|我們|本站)?(?:删除|刪除)|聯繫(?:我們|本站)?刪除",
-    )
-]
+_DISCLAIMER_SOURCES = (
+    r"\b(?:aggregated|collected|compiled|gathered|sourced|curated|reproduced|reposted)\s+from\s+"
+    r"(?:various\s+|other\s+|third[- ]party\s+)?(?:public(?:ly available)?|online|the internet|internet|"
+    r"open|various|third[- ]party|multiple)\b",
+    r"\b(?:we|this (?:site|website))\s+(?:do(?:es)?\s+not|don't|doesn't)\s+(?:own|claim\s+(?:ownership|"
+    r"any\s+rights|copyright))",
+    r"\bcontact\s+us\s+(?:for|to\s+(?:request|have\s+it)|and\s+we\s+will)\s*(?:its\s+)?(?:removal|remove|"
+    r"delet|take\s*down|takedown)",
+    r"\b(?:will\s+be|be)\s+(?:promptly\s+)?(?:removed|deleted|taken\s+down)\s+(?:upon|on|after)\s+(?:request|"
+    r"notice|notification)",
+    r"\ball\s+(?:rights|copyrights?)\s+(?:belong|belongs|remain|reserved)\s+(?:to|with)\s+(?:their|the)\s+"
+    r"(?:respective|original)\s+(?:owners?|authors?|holders?|creators?)",
+    r"\bcopyright\s+(?:belongs|remains)\s+(?:to|with)\s+(?:the\s+)?original\s+(?:author|owner|publisher)",
+    r"\bif\s+you\s+(?:believe|think|feel)\s+(?:that\s+)?(?:your|any)\s+(?:rights|copyright|content|work)"
+    r"[^.]{0,40}\b(?:infring|violat)",
+    r"\bno\s+copyright\s+infringement\s+intended\b",
+    r"本文(?:来源|來源|转载|轉載)(?:于|於|自)?(?:网络|網絡|互联网|互聯網)",
+    r"(?:来源|來源)(?:于|於)?(?:网络|網絡|互联网|互聯網)",
+    r"(?:汇集|彙集|收集|整理|转载|轉載)(?:自|于|於)(?:网络|網絡|互联网|互聯網)",
+    r"版权归(?:原作者|原作者及原出处|原出处|原出處|原作者所有)|版權歸原作者",
+    r"如(?:有|涉及|涉)?侵权|如(?:有|涉及)?侵權",
+    r"(?:请|請)?联系(?:我们|我們|本站)?(?:删除|刪除)|聯繫(?:我們|本站)?刪除",
+)
+_DISCLAIMER = re.compile("|".join(f"(?:{p})" for p in _DISCLAIMER_SOURCES), re.IGNORECASE)  # one scan a line
+# Every disclaimer pattern needs one of these words (case-folded): a line with none of them is not one.
+_DISCLAIMER_WORDS = (
+    "aggregated", "collected", "compiled", "gathered", "sourced", "curated", "reproduced", "reposted", "not own",
+    "n't own", "not claim", "n't claim", "contact us", "removed", "deleted", "taken", "respective", "original",
+    "infring", "violat", "网络", "網絡", "互联网", "互聯網", "版权归", "版權歸", "侵权", "侵權", "删除", "刪除",
+)
 
 
-def is_disclaimer(text: str) -> bool:
-    """True for a generic "aggregated from public sources / contact us for removal" disclaimer."""
+def disclaimer_words(text: str) -> tuple[str, ...]:
+    """The screening words present in a whole page's text: lines need only be tested for these."""
+    key = screen_key(text)
+    return tuple(w for w in _DISCLAIMER_WORDS if w in key)
+
+
+def is_disclaimer(text: str, words: tuple[str, ...] = _DISCLAIMER_WORDS) -> bool:
+    """True for a generic "aggregated from public sources / contact us for removal" disclaimer.
+
+    words: the screening words that can occur (disclaimer_words of the page); the default is all of them.
+    """
+    key = screen_key(fold_space(text))
+    if not any(w in key for w in words):
+        return False
     line = norm_space(text)
     if not line or len(line) > 1200:
         return False
-    return any(p.search(line) for p in _DISCLAIMER_PATTERNS)
+    return _DISCLAIMER.search(line) is not None
 
 
 def find_disclaimers(text_blocks: Iterable[str]) -> list[str]:
     """The generic aggregator disclaimers among the page's text blocks, as written, in order, deduplicated."""
     found: dict[str, None] = {}
-    for block in text_blocks:
-        line = fold_space(block)
-        if is_disclaimer(line):
+    lines = [fold_space(block) for block in text_blocks]
+    page = screen_key("\n".join(lines))  # one case-fold for the page, split back into its lines
+    words = tuple(w for w in _DISCLAIMER_WORDS if w in page)
+    if not words:
+        return []
+    for line, key in zip(lines, page.split("\n")):
+        if any(w in key for w in words) and is_disclaimer(line, words):
             found.setdefault(line, None)
     return list(found)
 
@@ -225,6 +270,7 @@ _LINK_TEXT = re.compile(
     r"originally\s+(?:published|appeared)\s+(?:at|on|in|by)|阅读原文|閱讀原文|原文链接|原文鏈接)\b",
     re.I,
 )
+_LINK_SCREEN = re.compile(r"read|original|view|source|原文")  # every _LINK_TEXT label holds one of these
 _SOURCE_ATTR = re.compile(r"(?:^|[\s_-])(?:source|original|origin|syndication|via)(?:$|[\s_-])", re.I)
 _ARTICLE_TYPES = frozenset(
     {"article", "newsarticle", "reportagenewsarticle", "blogposting", "webpage", "analysisnewsarticle",
@@ -271,8 +317,14 @@ def find_document_credits(
     url: str,
     jsonld: list[dict[str, Any]] | None = None,
     byline: str | None = None,
+    *,
+    blocks: list[tuple[str, etree._Element]] | None = None,
+    links: list[tuple[etree._Element, str]] | None = None,
 ) -> list[Credit]:
-    """Statements about the text's source: source lines, original links, JSON-LD isBasedOn, byline organisations."""
+    """Statements about the text's source: source lines, original links, JSON-LD isBasedOn, byline organisations.
+
+    blocks and links are the page's text blocks and anchors when the caller already has them (one walk a page).
+    """
     credits: list[Credit] = []
     seen: set[tuple[str, str | None, str | None]] = set()
 
@@ -282,7 +334,7 @@ def find_document_credits(
             seen.add(key)
             credits.append(credit)
 
-    for line, block in text_blocks_with_elements(tree):
+    for line, block in text_blocks_with_elements(tree) if blocks is None else blocks:
         if len(line) > 300:
             continue
         found = classify_credit_line(line)
@@ -295,10 +347,13 @@ def find_document_credits(
                 break
         add(Credit(text=line, kind="source_line", name=found[1], url=link))
 
-    for anchor in tree.iter("a"):
+    for anchor, raw in anchors(tree) if links is None else links:
         attrs = " ".join(anchor.get(a, "") for a in ("rel", "class", "id", "data-role"))
+        by_attr = _SOURCE_ATTR.search(attrs)
+        if not by_attr and not _LINK_SCREEN.search(screen_key(raw)):
+            continue
         label = element_text(anchor)
-        if not (_LINK_TEXT.match(label) or _SOURCE_ATTR.search(attrs)) or _in_embed(anchor):
+        if not (by_attr or _LINK_TEXT.match(label)) or _in_embed(anchor):
             continue
         link = absolute_url(anchor.get("href"), url)
         if link and link not in {c.url for c in credits}:
@@ -354,6 +409,8 @@ _LANGS: dict[str, tuple[str, ...]] = {
     "uk": ("ukrainian", "українська", "українською"),
     "vi": ("vietnamese", "tiếng việt"),
 }
+# Every language word's first token: an anchor whose raw text holds none of them names no language.
+_LANG_SCREEN = re.compile("|".join(sorted({re.escape(w.split()[0]) for ws in _LANGS.values() for w in ws})))
 _ALT_CUE = re.compile(
     r"\b(?:read|view|see|version|edition|translation|translated|in|lire|leer|ver|versión|auf|lesen|"
     r"leggi|ler|читать)\b|版|阅读|閱讀|查看|で読む",
@@ -375,20 +432,26 @@ def guess_alternate_lang(text: str) -> str | None:
     return None
 
 
-def find_alternates(tree: etree._Element, url: str) -> list[AlternateLink]:
+def find_alternates(
+    tree: etree._Element, url: str, links: list[tuple[etree._Element, str]] | None = None
+) -> list[AlternateLink]:
     """Other-language versions: hreflang <link rel=alternate> and "Read Chinese Version" anchors."""
     out: dict[str, AlternateLink] = {}
     own = absolute_url(url, url)
     for link in tree.iter("link"):
         rel = (link.get("rel") or "").casefold().split()
         lang = link.get("hreflang")
+        if "alternate" not in rel or not lang or lang.casefold() == "x-default":
+            continue
         href = absolute_url(link.get("href"), url)
-        if "alternate" in rel and lang and href and href != own and lang.casefold() != "x-default":
+        if href and href != own:
             out.setdefault(href, AlternateLink(url=href, lang=lang, text=None))
-    for anchor in tree.iter("a"):
+    for anchor, raw in anchors(tree) if links is None else links:
+        if not anchor.get("hreflang") and not _LANG_SCREEN.search(screen_key(raw)):
+            continue
         label = element_text(anchor)
         lang = anchor.get("hreflang") or guess_alternate_lang(label)
-        href = absolute_url(anchor.get("href"), url)
+        href = absolute_url(anchor.get("href"), url) if lang else None
         if lang and href and href != own:
             out.setdefault(href, AlternateLink(url=href, lang=lang, text=label or None))
     return list(out.values())

@@ -24,7 +24,6 @@ _BOMS = (
 )
 # WHATWG Encoding: these labels mean windows-1252 on the web.
 _AS_CP1252 = {"latin-1", "iso8859-1", "ascii", "cp1252"}
-_WS = re.compile(r"\s+")
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body br caption dd details dialog div dl dt fieldset figcaption figure footer "
@@ -75,12 +74,17 @@ def clean_markup(text: str) -> str:
     return _XML_DECL.sub("", _BAD_CHARS.sub("", text), count=1)
 
 
+# Comments and processing instructions dropped at parse time, as trafilatura's own parser does: the one tree
+# is read by every extractor, trafilatura included.
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """Parse cleaned markup into a document tree; None when there is nothing to parse."""
     if not text.strip():
         return None
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
     return tree if isinstance(tree, lxml.html.HtmlElement) else None
@@ -90,17 +94,20 @@ def norm_space(text: str | None) -> str:
     """NFKC plus whitespace folding: the form compared and returned everywhere."""
     if not text:
         return ""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).split())  # str.split's whitespace is re's \s
 
 
 def fold_space(text: str | None) -> str:
     """Whitespace folding only: text "as written" (NFKC would rewrite full-width punctuation)."""
-    return _WS.sub(" ", text).strip() if text else ""
+    return " ".join(text.split()) if text else ""
+
+
+KEY_EDGES = " .:;,!?\"'“”‘’|-–—"
 
 
 def line_key(text: str | None) -> str:
     """Comparison key for a whole line (case, spacing and edge punctuation aside)."""
-    return norm_space(text).casefold().strip(" .:;,!?\"'“”‘’|-–—")
+    return norm_space(text).casefold().strip(KEY_EDGES)
 
 
 def element_text(el: etree._Element) -> str:
@@ -160,6 +167,16 @@ def text_blocks_with_elements(tree: etree._Element) -> list[tuple[str, etree._El
                 buf.append(el.tail)
     flush()
     return out
+
+
+def anchors(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+    """Every <a> with its raw text (a superset of its label: cheap to screen before element_text)."""
+    return [(a, a.text_content()) for a in tree.iter("a")]
+
+
+def screen_key(text: str) -> str:
+    """Case-folded text for screening against word lists (NFKC only when it can change anything)."""
+    return text.casefold() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
 
 
 def absolute_url(href: str | None, base: str) -> str | None:

@@ -92,7 +92,8 @@ def read_metadata(tree: etree._Element, url: str) -> PageMetadata:
             meta.warnings.append(f"json-ld: {type(exc).__name__}: {str(exc)[:120]}")
             meta.jsonld = _jsonld_fallback(tree, meta.warnings)
         try:
-            meta.microdata = list(MicrodataExtractor().extract_items(tree, url))
+            if tree.find(".//*[@itemscope]") is not None:  # no item, nothing for the (slow) microdata reader
+                meta.microdata = list(MicrodataExtractor().extract_items(tree, url))
         except Exception as exc:
             meta.warnings.append(f"microdata: {type(exc).__name__}: {str(exc)[:120]}")
         try:
