@@ -38,7 +38,8 @@ Fault endpoints (every sleep is bounded):
     /html-as.png             an HTML page at an image URL (Content-Type: text/html, or ?type=)
     /bad-exif.jpg?name=F     a fuzz JPEG with malformed EXIF from the shared data folder (images/corrupt/F)
     /embed?a=URL&img=URL     an article page linking to each a= and showing each img= (repeatable)
-    /hits                    JSON: how many requests each path+query received so far
+    /hits                    JSON: how many requests each path+query received so far (?times=1: when, in
+                             the server's monotonic seconds)
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 import zlib
 from collections import Counter
 from functools import lru_cache
@@ -73,8 +75,9 @@ MAX_BOMB_MB = 4096
 MAX_STREAM_MB = 64
 CORRUPT_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "images" / "corrupt"
 
-# Requests per path+query, for tests that count retries (`/hits`).
+# Requests per path+query and when they came (monotonic seconds), for tests that count retries (`/hits`).
 HITS: Counter[str] = Counter()
+HIT_TIMES: dict[str, list[float]] = {}
 HITS_LOCK = threading.Lock()
 
 # Set on shutdown so that sleeping handlers return at once.
@@ -273,6 +276,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         path = url.path
         with HITS_LOCK:
             HITS[self.path] += 1
+            HIT_TIMES.setdefault(self.path, []).append(time.monotonic())
         if self._more(path, query, lists, send_body):
             return
         if path in ("/", "/index.html"):
@@ -361,7 +365,7 @@ class FaultHandler(BaseHTTPRequestHandler):
             self._reply(200, embed_page(lists.get("a", []), lists.get("img", [])), page, send_body)
         elif path == "/hits":
             with HITS_LOCK:
-                counts = dict(HITS)
+                counts: dict[str, object] = dict(HIT_TIMES) if query.get("times") == "1" else dict(HITS)
             self._reply(200, json.dumps(counts).encode(), "application/json", send_body)
         else:
             return False
