@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from crawler.extract.article import extract_article
+from crawler.extract.article import extract_article, extract_page
 from crawler.extract.credits import (
     find_alternates,
-    find_disclaimers,
     find_document_credits,
     parse_credit_line,
 )
+from crawler.extract.disclaimers import find_disclaimers
 from crawler.extract.images import find_images
 
 __all__ = [
     "extract_article",
+    "extract_page",
     "find_alternates",
     "find_disclaimers",
     "find_document_credits",

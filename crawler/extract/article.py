@@ -11,13 +11,11 @@ from lxml import etree
 from compliance.records import ExtractedArticle
 from crawler.extract.credits import (
     classify_credit_line,
-    disclaimer_words,
     find_alternates,
-    find_disclaimers,
     find_document_credits,
     guess_alternate_lang,
-    is_disclaimer,
 )
+from crawler.extract.disclaimers import disclaimer_words, find_disclaimers, is_disclaimer
 from crawler.extract.images import find_images
 from crawler.extract.markup import (
     BLOCK_TAGS,
@@ -203,6 +201,9 @@ def _fill(
     art: ExtractedArticle, tree: etree._Element, url: str, passes: frozenset[str], options: dict[str, Any]
 ) -> None:
     """The extraction proper; extract_with guards it."""
+    # Hold every element's Python proxy for the whole extraction: lxml.html then builds each one once (its class
+    # lookup runs in Python) instead of once per walk over the tree.
+    elements = list(tree.iter())
     base = base_url(tree, url)
     meta = read_metadata(tree, base)
     art.warnings.extend(meta.warnings)
@@ -260,6 +261,7 @@ def _fill(
     elif doc is not None and not art.text:
         art.warnings.append("main text empty after removing template noise")
     art.outbound_links = _outbound(text_links, [c.url for c in art.credits if c.url], url)
+    del elements
 
 
 def _byline(*candidates: str | None) -> str | None:

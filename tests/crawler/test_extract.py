@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.extract import extract_article, find_images
+from crawler.extract import extract_article, extract_page, find_images
 from crawler.extract.markup import decode_html, parse_html
 
 URL = "https://digest.example/news/story.html"
@@ -221,3 +221,29 @@ def test_never_raises_on_arbitrary_input(data: str | bytes) -> None:
 def test_never_raises_on_markup_soup(parts: list[str]) -> None:
     extract_article("".join(parts), URL)
     extract_article("".join(parts).encode("utf-8", "surrogatepass"), URL)
+
+
+def test_extract_page_returns_the_article_and_every_href_from_one_parse() -> None:
+    body = (f"<nav><a href='/'>Home</a><a href='https://other.example/x?a=1&amp;b=2'>Other</a><a>none</a></nav>"
+            f"<article><p>{PARA} <a href='minutes.html'>minutes</a></p><p>{PARA}</p></article>")
+    art, hrefs = extract_page(page(body).encode("utf-8"), URL)
+    assert hrefs == ["/", "https://other.example/x?a=1&b=2", "minutes.html"]  # as written, in page order
+    assert art == extract_article(page(body).encode("utf-8"), URL)
+    assert extract_page(b"", URL)[1] == []
+
+
+def test_byline_and_date_fall_back_to_what_the_page_shows() -> None:
+    # No author or date declared in <meta> or JSON-LD: trafilatura's reading of the page supplies them.
+    body = (f"<article><h1>Harbour plan approved</h1><p class='byline'>By Jane Smith</p>"
+            f"<time datetime='2026-03-04'>4 March 2026</time><p>{PARA}</p><p>{PARA}</p></article>")
+    art = extract_article(page(body), URL)
+    assert art.byline == "Jane Smith"
+    assert art.published == "2026-03-04"
+
+
+def test_scripts_do_not_reach_the_text_and_json_ld_is_still_read() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Launch day"}</script>'
+    body = f"<article><p>{PARA}<script>var tracking = 'x';</script> Tail text stays.</p><p>{PARA}</p></article>"
+    art = extract_article(page(body, head), URL)
+    assert art.title == "Launch day"
+    assert "tracking" not in art.text and "Tail text stays." in art.text
