@@ -9,6 +9,7 @@ The pages are split by outlet so that no template is on both sides (`split_pages
 the pages) where rules may be fitted, and a held-back part that only decides whether a rule stays.
 
 Usage: python benchmarks/extraction_aeb.py [--data ../shared/data/aeb] [--repeats 3] [--ablate] [--worst N]
+       python benchmarks/extraction_aeb.py --data OTHER_PAGES --no-split   (same layout: ground-truth.json, html/)
 """
 
 from __future__ import annotations
@@ -243,9 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats (median); 0 skips the speed run")
     parser.add_argument("--ablate", action="store_true", help="also score each pass off / option flipped")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst tuning pages of ours")
+    parser.add_argument("--no-split", action="store_true", help="score all pages as one set (pages never tuned on)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
     pages = list(load_pages(args.data))
+    if args.no_split:
+        for name, extractor in EXTRACTORS.items():
+            print(f"{name:<34} all {evaluate(extractor, pages).line()}")
+        return 0
     tuning, held = split_pages(pages)
     print(f"split: tuning {len(tuning)} pages / {len({site_key(p[1]) for p in tuning})} outlets, "
           f"held back {len(held)} / {len({site_key(p[1]) for p in held})}")
