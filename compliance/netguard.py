@@ -256,9 +256,13 @@ class AddressGuard:
         resolver: Callable[[str], list[str]] = default_resolver,
         allow: Iterable[str] = (),
         environ: Mapping[str, str] | None = None,
+        allow_unresolvable: bool = False,
     ) -> None:
         self.resolver = resolver
         self.allowed = {_origin_key(entry) for entry in [*allow, *allow_from_env(environ)]}
+        # A name that resolves to nothing cannot be connected to directly; a crawl lets it through (through a proxy
+        # the proxy decides), a capture of a URL a notice names never does.
+        self.allow_unresolvable = allow_unresolvable
 
     def check_url(self, url: str) -> None:
         """Return when `url` may be fetched; raise BlockedAddressError (never fetched) otherwise."""
@@ -298,8 +302,12 @@ class AddressGuard:
         try:
             answers = self.resolver(host)
         except (OSError, UnicodeError) as exc:
+            if self.allow_unresolvable and isinstance(exc, socket.gaierror):
+                return
             raise BlockedAddressError(url, f"host name {host} could not be resolved ({exc})") from None
         if not answers:
+            if self.allow_unresolvable:
+                return
             raise BlockedAddressError(url, f"host name {host} could not be resolved (no addresses)")
         for answer in answers:
             try:

@@ -198,9 +198,9 @@ def store_image(engine: Engine, run_id: int, item: ImageItem) -> int:
 
 
 def _image_fields(item: ImageItem) -> dict[str, Any]:
+    if item.analysis is not None:
+        return dict(item.analysis)
     if item.capture.error is None and item.body is not None:
-        if item.analysis is not None:
-            return dict(item.analysis)
         from compliance.fingerprints.prints import analyse_image
 
         return analyse_image(item.body, item.capture.content_type)
@@ -209,6 +209,10 @@ def _image_fields(item: ImageItem) -> dict[str, Any]:
 
 def _store_image(session: Session, run_id: int, item: ImageItem) -> int:
     fields = _image_fields(item)
+    if item.capture.error is None and fields.get("error"):
+        # Bytes that are not a usable image (a bomb, an HTML page) are the fetch's fault too: one reason, on the
+        # capture where people look for failed fetches, and on the image.
+        item.capture.error = fields["error"]
     url = normalise_or_keep(item.capture.requested_url)
     now = item.capture.fetched_at or utcnow()
     site_id = _site_id(session, item.site)
@@ -216,7 +220,7 @@ def _store_image(session: Session, run_id: int, item: ImageItem) -> int:
     insert_ignore(session, Image, [{"url": url, "first_seen": now, "last_seen": now}], ["url"])
     image = session.scalars(select(Image).where(Image.url == url)).one()
     image.last_seen = now
-    if item.capture.error is None:
+    if item.capture.status is not None and item.capture.status < 400:  # bytes were fetched, usable or not
         image.capture_id = capture_id
     for key, value in fields.items():
         setattr(image, key, value)

@@ -8,6 +8,7 @@ the crawler to go away for an hour. This middleware sits just before it: it retr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 
@@ -47,7 +48,7 @@ class RetryAfterMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
         if response.status not in RETRY_STATUSES or request.meta.get("dont_retry"):
             return response
         header = response.headers.get("Retry-After")
@@ -55,13 +56,16 @@ class RetryAfterMiddleware:
         wait = self.default_wait * 2 ** request.meta.get("retry_times", 0) if asked is None else asked
         if asked is not None and asked > self.max_wait:
             request.meta["retry_after_refused"] = asked
+            request.meta["dont_retry"] = True  # RetryMiddleware would retry at once
             return response  # recorded as answered, with the wait it asked for: not retried
         spider = self.crawler.spider
         assert spider is not None
         retry = get_retry_request(request, spider=spider, reason=f"HTTP {response.status}")
         if retry is None:
+            request.meta["dont_retry"] = True
             return response
         self._slow_down(request, wait)
+        await asyncio.sleep(wait)  # the retry itself waits the full time; the slot's delay is randomised
         return retry
 
     def _slow_down(self, request: Request, wait: float) -> None:

@@ -121,6 +121,7 @@ def run_crawl(
         frontier.queue_start(engine, run_id, _start_entries(targets))
     mark_stale_runs(engine)  # other crashed runs: closed as interrupted, continued when their targets come back
     overrides["PROVENANCE_RUN_ID"] = run_id
+    overrides.setdefault("PROVENANCE_OWN_ORIGINS", sorted({o for t in targets for o in crawl_origins[t.site.name]}))
     queued = frontier.counts(engine, run_id)
     pending = frontier.pending(engine, run_id)
     seen = frontier.known_keys(engine, run_id)

@@ -60,9 +60,11 @@ PROVENANCE_RUN_ID = None
 PROVENANCE_WARC_DIR = None
 PROVENANCE_MAX_PAGES = 200
 PROVENANCE_DEPTH = 3
-# Refuse non-public addresses (SSRF guard). Off for `crawl` (auditing one's own intranet site is legitimate);
-# crawler.capture turns it on for every capture of a URL named by a notice.
-PROVENANCE_GUARD = False
+# Refuse non-public addresses (SSRF guard, crawler.guard): "off-site" for `crawl` (its own sites may be on an
+# intranet; images, redirects and refreshes elsewhere are checked), "all" for captures of URLs a notice names.
+PROVENANCE_GUARD = "off-site"
+PROVENANCE_OWN_ORIGINS: list[str] = []  # set by crawler.runner: the origins of the sites being crawled
+PROVENANCE_ALLOW_PRIVATE: list[str] = []  # crawl --allow-private HOST: off-site hosts an intranet audit may reach
 PROVENANCE_GUARD_ALLOW: list[str] = []  # exact "host:port" origins let through: tests and demo only
 # Extraction and fingerprinting in worker processes (crawler.workers): how many ("auto": the usable cores, at
 # most 4; 0: in the crawl's own thread), started once this many pages were parsed (small crawls never pay).

@@ -37,22 +37,11 @@ class PageWork:
 def page_work(body: bytes, url: str) -> PageWork:
     """Parse a page once: article, metadata, credits, images and every <a href>, plus the text's fingerprints."""
     from compliance.fingerprints.prints import text_prints
-    from crawler.extract import extract_article
+    from crawler.extract import extract_page
 
-    article = extract_article(body, url)
-    hrefs = _hrefs(body)
+    article, hrefs = extract_page(body, url)
     prints = text_prints(article.text) if article.text.strip() else None
     return PageWork(article=article, hrefs=hrefs, prints=prints)
-
-
-def _hrefs(body: bytes) -> list[str]:
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(body)
-    except Exception:  # an unparsable page has no links to follow
-        return []
-    return [str(h) for h in tree.xpath("//a/@href")]
 
 
 def image_work(body: bytes, content_type: str | None) -> dict[str, Any]:

@@ -22,8 +22,8 @@ def check_role(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return role
 
 
-def crawl_settings(since: str | None, allow: tuple[str, ...], delay: float | None, concurrency: int | None,
-                   workers: int | None, progress: bool) -> dict[str, Any]:
+def crawl_settings(since: str | None, allow: tuple[str, ...], allow_private: tuple[str, ...], delay: float | None,
+                   concurrency: int | None, workers: int | None, progress: bool) -> dict[str, Any]:
     """The Scrapy settings a crawl's options set (only those given: the rest keep crawler/settings.py's)."""
     from compliance.dates import parse_machine
 
@@ -34,6 +34,8 @@ def crawl_settings(since: str | None, allow: tuple[str, ...], delay: float | Non
         settings["PROVENANCE_SINCE"] = since
     if allow:
         settings["PROVENANCE_SCOPE_ALLOW"] = list(allow)
+    if allow_private:
+        settings["PROVENANCE_ALLOW_PRIVATE"] = list(allow_private)
     if delay is not None:
         settings["DOWNLOAD_DELAY"] = delay
     if concurrency is not None:
@@ -64,6 +66,9 @@ def crawl_settings(since: str | None, allow: tuple[str, ...], delay: float | Non
               help="Skip sitemap and feed entries dated before DATE (YYYY-MM-DD); pages found by links are kept.")
 @click.option("--allow", "allow", multiple=True, metavar="HOST",
               help="Also crawl this host (and its subdomains) as part of the site (repeatable).")
+@click.option("--allow-private", "allow_private", multiple=True, metavar="HOST",
+              help="Let images and redirects off the crawled sites reach this internal host (intranet audits; "
+                   "repeatable). Without it they must be public addresses.")
 @click.option("--delay", default=None, type=click.FloatRange(0), metavar="SECONDS",
               help="Least wait between two requests to one host (AutoThrottle adapts above it).")
 @click.option("--concurrency", default=None, type=click.IntRange(1), metavar="N",
@@ -76,7 +81,7 @@ def crawl_settings(since: str | None, allow: tuple[str, ...], delay: float | Non
 @click.pass_context
 def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | None, aliases: tuple[str, ...],
               max_pages: int, depth: int, warc_dir: str, update: bool, resume: str | None, since: str | None,
-              allow: tuple[str, ...], delay: float | None, concurrency: int | None, quiet: bool, as_json: bool,
+              allow: tuple[str, ...], allow_private: tuple[str, ...], delay: float | None, concurrency: int | None, quiet: bool, as_json: bool,
               workers: int | None, db: str | None) -> None:
     """Crawl one site from its start URLs and record where every article and image came from.
 
@@ -86,7 +91,7 @@ def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | 
     from crawler.runner import CrawlTarget, run_crawl
 
     target = CrawlTarget(SiteSpec(name=(name or "").strip(), role=role, aliases=list(aliases)), list(urls))
-    settings = crawl_settings(since=since, allow=allow, delay=delay, concurrency=concurrency, workers=workers,
+    settings = crawl_settings(since=since, allow=allow, allow_private=allow_private, delay=delay, concurrency=concurrency, workers=workers,
                               progress=not quiet and not as_json and sys.stderr.isatty())
 
     def said(run_id: int, why: str) -> None:
@@ -109,4 +114,5 @@ def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | 
         for url, reason in result.start_failures[:-1]:
             echo(f"error: {url} {reason}", err=True)
         url, reason = result.start_failures[-1]
-        raise UserFacingError(f"{url} {reason}; the fault is recorded in crawl run {result.run_id}.")
+        raise UserFacingError(f"{url} {reason}; the fault is recorded in crawl run {result.run_id}. Fix: check the "
+                              "URL in a browser; the other pages were stored (see the report's evidence section).")

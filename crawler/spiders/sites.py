@@ -51,6 +51,7 @@ def describe_failure(failure: Failure, timeout: float) -> str:
         TCPTimedOutError,
         TimeoutError,
     )
+    from twisted.internet.defer import CancelledError
     from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
     from crawler.guard import RefusedAddress
@@ -70,6 +71,9 @@ def describe_failure(failure: Failure, timeout: float) -> str:
     if isinstance(exc, (ResponseFailed, _scrapy_exception("DownloadFailedError"),
                         _scrapy_exception("ResponseDataLossError"))):
         return "closed the connection without a complete response (broken or truncated)"
+    if isinstance(exc, (_scrapy_exception("DownloadCancelledError"), CancelledError)):
+        # Scrapy cancels a download mid-stream when the body passes DOWNLOAD_MAXSIZE without a Content-Length.
+        return "response larger than the download size limit (download stopped)"
     if isinstance(exc, _scrapy_exception("UnsupportedURLSchemeError")):
         return "uses a URL scheme the crawler does not fetch"
     if isinstance(exc, IgnoreRequest):

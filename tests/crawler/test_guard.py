@@ -210,7 +210,7 @@ def test_registered_before_robots_redirects_and_warc() -> None:
     prio = project_settings.DOWNLOADER_MIDDLEWARES["crawler.guard.PublicAddressGuardMiddleware"]
     assert 0 < prio < 100 < 600  # RobotsTxtMiddleware is 100, RedirectMiddleware 600 (Scrapy's base list)
     assert project_settings.DOWNLOADER_MIDDLEWARES["crawler.middlewares.WarcEvidenceMiddleware"] == 950
-    assert project_settings.PROVENANCE_GUARD is False
+    assert project_settings.PROVENANCE_GUARD == "off-site"
 
 
 def test_middleware_off_unless_enabled_and_refuses_robots_and_hops() -> None:
@@ -220,7 +220,7 @@ def test_middleware_off_unless_enabled_and_refuses_robots_and_hops() -> None:
     from crawler.guard import PublicAddressGuardMiddleware
 
     with pytest.raises(NotConfigured):
-        PublicAddressGuardMiddleware.from_crawler(_crawler())
+        PublicAddressGuardMiddleware.from_crawler(_crawler(PROVENANCE_GUARD="off"))
     mw = PublicAddressGuardMiddleware.from_crawler(
         _crawler(PROVENANCE_GUARD=True, PROVENANCE_GUARD_ALLOW=["127.0.0.1:8123"])
     )

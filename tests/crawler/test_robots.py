@@ -57,6 +57,7 @@ if args["stock"]:  # the control: Scrapy's own middleware where the project puts
     middlewares["crawler.robots.RobotsPolicyMiddleware"] = None
 settings.set("DOWNLOADER_MIDDLEWARES", middlewares)
 settings.set("ITEM_PIPELINES", {})
+settings.set("PROVENANCE_GUARD", "off")  # a probe spider of 127.0.0.1 servers, not a crawl of registered sites
 settings.set("DOWNLOAD_TIMEOUT", 10)
 settings.set("LOG_LEVEL", "ERROR")
 process = CrawlerProcess(settings)
