@@ -4,8 +4,8 @@ Each crawl is the real `provenance crawl` in a fresh interpreter, with one Scrap
 (3 s instead of 20 s, so the timeout faults take seconds). The wrapper records the crawl process's peak RSS
 (`ru_maxrss` of itself and of its waited-for children, the extraction workers) for the bomb cases. Most faults
 are links and images of one start page on the mock server's "faults" site, crawled once; the start page itself
-is fine, so the crawl exits 0 and each faulty URL is asserted on its own capture row. A fault marked xfail is a
-behaviour the product lacks today: the reason says what happens now.
+is fine, so the crawl exits 0 and each faulty URL is asserted on its own capture row. A fault given `xfail` is a
+behaviour the product lacks: its reason says what happens now (none today).
 """
 
 from __future__ import annotations
@@ -51,21 +51,6 @@ main()
 """
 REPR = re.compile(r"<[^<>]* at 0x[0-9a-fA-F]+>|Traceback|\w+(Error|Exception): ?\)|\[<twisted|Failure instance")
 
-RETRY_AFTER = ("crawler.politeness.RetryAfterMiddleware (560) returns a 503/429 whose Retry-After is over "
-               "PROVENANCE_RETRY_AFTER_MAX unretried, but Scrapy's RetryMiddleware (550, RETRY_HTTP_CODES has 429 "
-               "and 503) then retries it at once: the server is asked twice while the capture says 'not retried'")
-RETRY_EARLY = ("RetryAfterMiddleware waits by raising the host slot's delay, which Scrapy randomises "
-               "(RANDOMIZE_DOWNLOAD_DELAY: 0.5-1.5 x) and counts from the slot's last request: a Retry-After of 2 s "
-               "was retried after 1.87 s in one of three runs")
-START_LINE = ("a failed start URL's line has no 'Fix:' part: compliance/cli/crawl.py raises "
-              "UserFacingError(f'{url} {reason}; the fault is recorded in crawl run N.') without a hint")
-NO_LENGTH = ("a body over DOWNLOAD_MAXSIZE without Content-Length is cancelled mid-stream; describe_failure has no "
-             "case for Scrapy's DownloadCancelledError, so the reason is 'fetch failed (DownloadCancelledError: )'")
-IMAGE_ROW = ("parse_image leaves capture.error empty when the image cannot be fingerprinted: the reason is only on "
-             "the image row (image.error), not on the capture row where failed fetches are listed")
-GUARD = ("the public-address guard is off for `crawl` (PROVENANCE_GUARD = False): a crawled page's cross-origin "
-         "<img>, meta refresh and redirect to another host are fetched (its robots.txt, then the admin URL)")
-ALLOW_PRIVATE = "`crawl` has no --allow-private option (exit 2, 'No such option')"
 
 
 @dataclass
@@ -163,24 +148,23 @@ PAGE_FAULTS = [
     Fault("gzip bomb", "/gzip-bomb?mb=1024", r"^response larger than the download size limit$"),
     Fault("brotli bomb", "/brotli-bomb?mb=1024", r"^response larger than the download size limit$"),
     Fault("body over the size limit without Content-Length", "/too-big-no-length",
-          r"larger than the download size limit", xfail=NO_LENGTH),
+          r"larger than the download size limit"),
     # Declared UTF-8, sent as windows-1252: extraction detects the real encoding.
     Fault("wrong charset", "/wrong-charset", None, stored={"title": "Café naïve – résumé"}),
 ]
 IMAGE_FAULTS = [
     Fault("image bomb (Pillow refuses the header)", "/image-bomb.png",
           r"^image declares 900 MP, over the 50 MP limit: not decoded \(decompression-bomb guard\)\. Fix: ",
-          image=True, xfail=IMAGE_ROW),
+          image=True),
     Fault("image bomb (88 MP RGBA, under Pillow's limit)", "/image-bomb.png?side=9400&mode=rgba&full=1",
-          r"^image is 9400x9400 \(88 MP\), over the 50 MP limit: not decoded", image=True, xfail=IMAGE_ROW),
+          r"^image is 9400x9400 \(88 MP\), over the 50 MP limit: not decoded", image=True),
     Fault("HTML page at an image address", "/html-as.png",
           r"^is not an image \(Content-Type: text/html; charset=utf-8; the \d+ bytes are an HTML page\)\. Fix: ",
-          image=True, xfail=IMAGE_ROW),
+          image=True),
     Fault("HTML page served as image/png", "/html-as.png?type=image/png",
-          r"^is not an image \(served as image/png; the \d+ bytes are an HTML page\)\. Fix: ", image=True,
-          xfail=IMAGE_ROW),
+          r"^is not an image \(served as image/png; the \d+ bytes are an HTML page\)\. Fix: ", image=True),
     Fault("malformed EXIF, truncated file", "/bad-exif.jpg?name=huge_tag_exif.jpg",
-          r"^cannot decode image \(65,536 bytes\): Truncated File Read\. Fix: ", image=True, xfail=IMAGE_ROW),
+          r"^cannot decode image \(65,536 bytes\): Truncated File Read\. Fix: ", image=True),
     # A self-referencing IFD chain: the metadata reader stops, the pixels decode and are fingerprinted.
     Fault("malformed EXIF, IFD loop", "/bad-exif.jpg?name=infinite_loop_exif.jpg", None, image=True,
           stored={"width": 8, "height": 8}),
@@ -238,7 +222,6 @@ def hits(base: str, times: bool = False) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("status", [503, 429])
-@pytest.mark.xfail(strict=True, reason=RETRY_AFTER)
 def test_a_retry_after_longer_than_the_crawl_waits_is_not_retried_and_is_said(
     matrix: tuple[str, Crawl], status: int
 ) -> None:
@@ -250,7 +233,6 @@ def test_a_retry_after_longer_than_the_crawl_waits_is_not_retried_and_is_said(
 
 
 # Not strict: the early retry is random (about one run in two), so a strict mark would flake until it is fixed.
-@pytest.mark.xfail(strict=False, reason=RETRY_EARLY)
 def test_a_short_retry_after_is_waited_for(mockserver: dict[str, str], tmp_path: Path) -> None:
     base = mockserver["faults"]
     path = tag("/retry-after?s=2&n=503&short=1")
@@ -262,8 +244,7 @@ def test_a_short_retry_after_is_waited_for(mockserver: dict[str, str], tmp_path:
 START_FAULTS = [
     pytest.param("/status?n=500", r"answered HTTP 500", id="500"),
     pytest.param("/partial", r"closed the connection without a complete response", id="truncated body"),
-    pytest.param("/too-big-no-length", r"larger than the download size limit", id="too big without length",
-                 marks=pytest.mark.xfail(strict=True, reason=NO_LENGTH)),
+    pytest.param("/too-big-no-length", r"larger than the download size limit", id="too big without length"),
 ]
 
 
@@ -282,7 +263,6 @@ def test_a_failing_start_url_is_exit_1_with_one_error_line(
     assert row["error"] in errors[0]
 
 
-@pytest.mark.xfail(strict=True, reason=START_LINE)
 def test_a_failing_start_url_line_says_what_to_do(mockserver: dict[str, str], tmp_path: Path) -> None:
     result = crawl(tmp_path, mockserver["faults"] + "/status?n=503")
     [line] = [ln for ln in result.proc.stderr.splitlines() if ln.startswith("error: ")]
@@ -426,7 +406,6 @@ def internal_targets(base: str, internal: str) -> dict[str, tuple[str, str]]:
     }
 
 
-@pytest.mark.xfail(strict=True, reason=GUARD)
 def test_cross_origin_content_to_an_internal_address_is_refused(
     mockserver: dict[str, str], tmp_path: Path, internal: InternalHost
 ) -> None:
@@ -442,7 +421,6 @@ def test_cross_origin_content_to_an_internal_address_is_refused(
                                                      "public"), (name, row["error"])
 
 
-@pytest.mark.xfail(strict=True, reason=ALLOW_PRIVATE)
 def test_allow_private_opens_the_guard_for_an_intranet_audit(
     mockserver: dict[str, str], tmp_path: Path, internal: InternalHost
 ) -> None:
