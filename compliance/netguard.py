@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 ALLOW_ENV = "PROVENANCE_ALLOW_HOSTS"  # the `allow_hosts` setting
+NAME_CACHE_SIZE = 10_000
 
 _V4 = ipaddress.IPv4Network
 _V6 = ipaddress.IPv6Network
@@ -263,6 +264,8 @@ class AddressGuard:
         # A name that resolves to nothing cannot be connected to directly; a crawl lets it through (through a proxy
         # the proxy decides), a capture of a URL a notice names never does.
         self.allow_unresolvable = allow_unresolvable
+        # One lookup per name for the guard's life (a crawl): a page's 50 images on one CDN ask the resolver once.
+        self._names: dict[str, str | None] = {}
 
     def check_url(self, url: str) -> None:
         """Return when `url` may be fetched; raise BlockedAddressError (never fetched) otherwise."""
@@ -293,7 +296,17 @@ class AddressGuard:
             if problem:
                 raise BlockedAddressError(url, f"{problem} is not public")
             return
-        self._check_name(url, host)
+        if host not in self._names:
+            if len(self._names) >= NAME_CACHE_SIZE:
+                self._names.clear()
+            try:
+                self._check_name(url, host)
+            except BlockedAddressError as exc:
+                self._names[host] = exc.reason
+                raise
+            self._names[host] = None
+        elif (reason := self._names[host]) is not None:
+            raise BlockedAddressError(url, reason)
 
     def _check_name(self, url: str, host: str) -> None:
         """A name is fetched only when every address it resolves to is public (RFC 6761: localhost never is)."""

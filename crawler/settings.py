@@ -19,7 +19,7 @@ DOWNLOAD_DELAY = 0.0  # crawl --delay: the least wait between two requests to on
 # stock start delay (5 s) and target (1 request in flight) would make a small site take minutes; 4 in flight per
 # host still backs off as latency grows.
 AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_START_DELAY = 0.1
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 DOWNLOAD_TIMEOUT = 20
