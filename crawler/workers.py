@@ -13,6 +13,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -51,6 +53,21 @@ def image_work(body: bytes, content_type: str | None) -> dict[str, Any]:
     return analyse_image(body, content_type)
 
 
+def watch_parent(pid: int) -> None:
+    """In each worker: exit when the crawl process is gone, so a killed crawl leaves no workers behind."""
+    def loop() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # alive (another user's process cannot be ours, but do not guess)
+                continue
+
+    threading.Thread(target=loop, name="provenance-parent-watch", daemon=True).start()
+
+
 def default_workers() -> int:
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
@@ -72,7 +89,8 @@ class WorkerPool:
             # forkserver: workers are forked from a clean process, never from the reactor's threads.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["crawler.workers", "crawler.extract", "compliance.fingerprints.prints"])
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                             initializer=watch_parent, initargs=(os.getpid(),))
             logger.info("started %d extraction workers", self.workers)
         return self._pool
 

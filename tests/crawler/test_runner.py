@@ -57,6 +57,25 @@ def _kill_when(proc: subprocess.Popen[str], db: Path, captures: int, timeout: fl
     pytest.fail("the crawl did not get far enough in time")
 
 
+def _no_workers_left(tmp_path: Path, timeout: float = 10) -> None:
+    """The killed crawl's worker processes (their command lines name its folder) exit on their own."""
+    deadline = time.monotonic() + timeout
+    left: list[str] = []
+    while time.monotonic() < deadline:
+        left = []
+        for proc in Path("/proc").iterdir():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if "forkserver" in cmdline and str(tmp_path) in cmdline:
+                left.append(proc.name)
+        if not left:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"worker processes outlived the killed crawl: {left}")
+
+
 def _warc_records(folder: Path) -> int:
     from warcio.archiveiterator import ArchiveIterator
 
@@ -86,6 +105,7 @@ def test_a_killed_crawl_resumes_to_what_an_uninterrupted_crawl_stores(tmp_path: 
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             _kill_when(crawl, db, at)
             assert count(db, "crawl_run", "status = 'running'") == 1  # left running by the kill...
+            _no_workers_left(tmp_path)
         proc = subprocess.run(_crawl_args(start, db, warc), cwd=tmp_path, env=_env(), capture_output=True,
                               text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr
