@@ -52,8 +52,19 @@ class PriorPayloads:
     def __init__(self, engine: Engine, run_id: int | None = None) -> None:
         self.engine = engine
         self.run_id = run_id
+        self._none_earlier: bool | None = None  # a first crawl asks the database once, not once per response
+
+    def _nothing_archived_before(self) -> bool:
+        if self._none_earlier is None:
+            with Session(self.engine) as session:
+                self._none_earlier = session.scalar(
+                    select(Capture.id).where(Capture.status == 200, Capture.warc_file.is_not(None),
+                                             Capture.run_id != (self.run_id or 0)).limit(1)) is None
+        return self._none_earlier
 
     def __call__(self, url: str) -> PriorRecord | None:
+        if self._nothing_archived_before():
+            return None
         with Session(self.engine) as session:
             row = session.execute(
                 select(Capture.warc_file, Capture.warc_offset)
