@@ -34,11 +34,15 @@ def add_requests(session: Session, run_id: int, entries: Sequence[FrontierEntry]
         insert_ignore(session, CrawlRequest, rows[at:at + _CHUNK], ["run_id", "url_key"])
 
 
-def mark_done(session: Session, run_id: int, entry: FrontierEntry) -> None:
-    """This request's capture is stored (inserted as done when its discoverer's batch is not stored yet)."""
-    insert_ignore(session, CrawlRequest, [_row(run_id, entry, done=True)], ["run_id", "url_key"])
-    session.execute(update(CrawlRequest).where(CrawlRequest.run_id == run_id, CrawlRequest.url_key == entry.key)
-                    .values(done=True))
+def mark_done(session: Session, run_id: int, entries: Sequence[FrontierEntry]) -> None:
+    """These requests' captures are stored (inserted as done when their discoverer's batch is not stored yet)."""
+    unique = list({e.key: e for e in entries}.values())
+    for at in range(0, len(unique), _CHUNK):
+        chunk = unique[at:at + _CHUNK]
+        insert_ignore(session, CrawlRequest, [_row(run_id, e, done=True) for e in chunk], ["run_id", "url_key"])
+        session.execute(update(CrawlRequest).where(CrawlRequest.run_id == run_id,
+                                                   CrawlRequest.url_key.in_([e.key for e in chunk]))
+                        .values(done=True))
 
 
 def queue_start(engine: Engine, run_id: int, entries: Iterable[FrontierEntry]) -> None:

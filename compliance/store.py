@@ -79,7 +79,7 @@ def write_postings(session: Session, document_id: int, text: str, values: list[i
         return 0
     # Hundreds of rows per document, two integers each: straight to the driver's executemany (SQLAlchemy's
     # per-row parameter processing cost a crawl more than the inserts). Values are signed 64-bit, as stored.
-    table = TextPosting.__table__.name
+    table = TextPosting.__tablename__
     marker = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
     session.flush()
     cursor = session.connection().connection.cursor()
@@ -252,8 +252,7 @@ def store_items(session: Session, run_id: int, items: Iterable[PageItem | ImageI
             _store_page(session, run_id, item)
         else:
             _store_image(session, run_id, item)
-        if item.request is not None:
-            mark_done(session, run_id, item.request)
+    mark_done(session, run_id, [item.request for item in items if item.request is not None])
 
 
 def site_origins(engine: Engine, names: Iterable[str]) -> dict[str, list[str]]:

@@ -71,7 +71,8 @@ class StorePipeline:
         if not self.buffer or self.failure is not None:
             return
         batch, self.buffer = self.buffer, []
-        await asyncio.get_running_loop().run_in_executor(self.writer, self._write, batch)
+        # Shielded: cancelling the timer task at close must not cancel a batch still queued for the writer.
+        await asyncio.shield(asyncio.get_running_loop().run_in_executor(self.writer, self._write, batch))
 
     def _write(self, batch: list[PageItem | ImageItem]) -> None:
         """Runs in the writer thread: one transaction for the batch, retried; a final failure stops the crawl."""
