@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/crawl.py [--articles 2000] [--shared ../shared] [--runs 1] [--workers auto]
 
-Writes a news site of `--articles` article pages (~30 KB each: navigation, JSON-LD, a body of real sentences
+Writes a news site of `--articles` article pages (~29 KB each: navigation, JSON-LD, a body of real sentences
 from the AEB ground truth reshuffled, related links, footer) plus a home page and section pages, serves it on
 127.0.0.1 (one static server process for all three), and crawls it in one run three ways, each a fresh
 process: a plain Scrapy spider that follows the links, the same spider calling `trafilatura.extract` on every
@@ -74,7 +74,7 @@ def article_html(k: int, j: int, n: int, rng: random.Random, pool: list[str]) ->
     nav = "".join(f'<li><a href="/s/{s}.html">Section {s}</a></li>' for s in range(SECTIONS))
     related = "".join(f'<li><a href="/a/{k}/{rng.randrange(n)}.html">Related story {r}</a></li>' for r in range(5))
     paras, size = [], 0
-    while size < 16_000:
+    while size < 24_000:
         para = " ".join(rng.choice(pool) for _ in range(rng.randint(3, 6)))
         paras.append(f"<p>{escape(para)}</p>")
         size += len(para)
