@@ -50,10 +50,14 @@ def _shingle_strings(tokens: list[str], k: int) -> list[str]:
     return [" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)]
 
 
+def simhash_feature_counts(text: str) -> Counter[str]:
+    """Word 3-shingles with their counts, unordered: what the simhash sums (order does not change it)."""
+    return Counter(_shingle_strings(words(text), SIMHASH_SHINGLE))
+
+
 def simhash_features(text: str) -> list[tuple[str, int]]:
     """Weighted word 3-shingles: the measured best features for the document simhash (see module docstring)."""
-    counts = Counter(_shingle_strings(words(text), SIMHASH_SHINGLE))
-    return sorted(counts.items())
+    return sorted(simhash_feature_counts(text).items())
 
 
 def _hash64(s: str) -> int:
