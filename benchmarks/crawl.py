@@ -108,7 +108,7 @@ def write_site(root: Path, articles: int, shared: Path) -> None:
 def child(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[str, float, float]:
     """(stdout, wall seconds, peak RSS MiB) of one fresh process."""
     began = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - began
     if proc.returncode != 0:
         print(f"exit {proc.returncode}: {' '.join(cmd[:4])}\n{proc.stderr[-2000:]}", file=sys.stderr)

@@ -14,7 +14,6 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
-
 from twisted.python.failure import Failure
 
 from compliance.records import CaptureRecord, FrontierEntry, PageItem

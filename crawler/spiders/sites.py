@@ -44,6 +44,7 @@ def _scrapy_exception(name: str) -> type[BaseException]:
 def describe_failure(failure: Failure, timeout: float) -> str:
     """One plain sentence for why a fetch failed (what a compliance officer can act on)."""
     from scrapy.exceptions import IgnoreRequest
+    from twisted.internet.defer import CancelledError
     from twisted.internet.error import (
         ConnectionLost,
         ConnectionRefusedError,
@@ -51,7 +52,6 @@ def describe_failure(failure: Failure, timeout: float) -> str:
         TCPTimedOutError,
         TimeoutError,
     )
-    from twisted.internet.defer import CancelledError
     from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
     from crawler.guard import RefusedAddress
