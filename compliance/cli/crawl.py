@@ -114,5 +114,6 @@ def crawl_cmd(ctx: click.Context, urls: tuple[str, ...], role: str, name: str | 
         for url, reason in result.start_failures[:-1]:
             echo(f"error: {url} {reason}", err=True)
         url, reason = result.start_failures[-1]
+        stored = (f"the {c['pages']} other pages were stored" if c["pages"] else "nothing else was fetched")
         raise UserFacingError(f"{url} {reason}; the fault is recorded in crawl run {result.run_id}. Fix: check the "
-                              "URL in a browser; the other pages were stored (see the report's evidence section).")
+                              f"URL in a browser; {stored} (see the report's evidence section).")
