@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +131,16 @@ def run_crawl(
     scrapy_settings = Settings()
     scrapy_settings.setmodule(default_settings, priority="project")
     scrapy_settings.setdict(overrides, priority="cmdline")
+    # Scrapy's pending requests in a disk queue, so memory does not grow with the site's frontier. Emptied at the
+    # start of every process: a resume reads the database's frontier, never this queue (it would fetch twice).
+    if warc_dir:  # beside the run's evidence, so a killed crawl's queue is found and emptied by its resume
+        queue_dir = Path(warc_dir).resolve() / f".scrapy-queue-run-{run_id}"
+        shutil.rmtree(queue_dir, ignore_errors=True)
+        queue_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        queue_dir = Path(tempfile.mkdtemp(prefix="provenance-queue-"))
+    if not scrapy_settings.get("JOBDIR"):
+        scrapy_settings.set("JOBDIR", str(queue_dir), priority="cmdline")
     began = time.perf_counter()
     status, error = "finished", None
     try:
@@ -150,6 +163,7 @@ def run_crawl(
         logger.error("crawl run %s failed: %s", run_id, error)
     finally:
         counts = finish_run(engine, run_id, status, error)
+        shutil.rmtree(queue_dir, ignore_errors=True)
     seconds = time.perf_counter() - began
     failures = start_failures(engine, run_id, [u for t in targets for u in t.start_urls])
     engine.dispose()

@@ -125,6 +125,7 @@ def test_a_killed_crawl_resumes_to_what_an_uninterrupted_crawl_stores(tmp_path: 
     assert counts.count("interrupted: the crawl process stopped") == 2
     # Every WARC file reads to its end: a record torn by the kill was cut before the resumed run appended.
     assert _warc_records(warc) >= 2 * pages
+    assert not list(warc.glob(".scrapy-queue-*"))  # Scrapy's disk queue is gone with the finished run
 
 
 WRITE_LOCKED = textwrap.dedent("""
