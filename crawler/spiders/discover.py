@@ -8,7 +8,7 @@ declares none is tried quietly: a site without sitemaps is not at fault.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -30,42 +30,24 @@ from crawler.discovery import (
 
 
 class DiscoveryMixin:
-    """Sitemaps and feeds for `SiteSpider`, which supplies `entry`, `request`, `first_time`, `in_scope`, `room`,
-    `_capture`, `on_error` and `pages_scheduled`."""
+    """Sitemaps and feeds for `SiteSpider`, which supplies the methods declared below and `pages_scheduled`."""
 
     walks: dict[str, SitemapWalk]
     pages_scheduled: int
 
-    # Provided by SiteSpider (these stubs only state the contract).
-    @property
-    def since(self) -> datetime | None:
-        raise NotImplementedError
-
-    def entry(self, url: str, site: str, kind: str = "page", depth: int = 0, is_start: bool = False,
-              page_url: str | None = None) -> FrontierEntry:
-        raise NotImplementedError
-
-    def request(self, entry: FrontierEntry) -> scrapy.Request:
-        raise NotImplementedError
-
-    def first_time(self, url: str) -> bool:
-        raise NotImplementedError
-
-    def in_scope(self, url: str, site: str) -> bool:
-        raise NotImplementedError
-
-    def room(self) -> bool:
-        raise NotImplementedError
-
-    def _capture(self, response: Response, kind: str) -> CaptureRecord:
-        raise NotImplementedError
-
-    def on_error(self, failure: Failure) -> Iterator[Any]:
-        raise NotImplementedError
+    # Provided by SiteSpider: the contract, declared (never implemented) here.
+    since_date: Callable[[], datetime | None]
+    entry: Callable[..., FrontierEntry]
+    request: Callable[[FrontierEntry], scrapy.Request]
+    first_time: Callable[[str], bool]
+    in_scope: Callable[[str, str], bool]
+    room: Callable[[], bool]
+    _capture: Callable[[Response, str], CaptureRecord]
+    on_error: Callable[[Failure], Iterator[Any]]
 
     def discovery_requests(self, site: str, origins: Iterable[str]) -> Iterator[scrapy.Request]:
         """One robots.txt request per origin of the site: its `Sitemap:` lines start the walk."""
-        self.walks.setdefault(site, SitemapWalk(limits=SitemapLimits(), since=self.since))
+        self.walks.setdefault(site, SitemapWalk(limits=SitemapLimits(), since=self.since_date()))
         for origin in dict.fromkeys(origin_of(o) for o in origins):
             yield scrapy.Request(
                 f"{origin}/robots.txt", callback=self.parse_robots, errback=self._discovery_failed, priority=5,
@@ -137,7 +119,7 @@ class DiscoveryMixin:
             yield self._entries_item(response, "feed", f"answered HTTP {response.status}", [])
             return
         feed = parse_feed(response.body, response.url)
-        recent = [e.url for e in feed.entries if is_recent(e.dates, self.since)]
+        recent = [e.url for e in feed.entries if is_recent(e.dates, self.since_date())]
         found = self._queue_listed(recent, site)
         yield self._entries_item(response, "feed", feed.problem, found)
         for entry in found:

@@ -162,8 +162,7 @@ class SiteSpider(DiscoveryMixin, scrapy.Spider):
     def max_depth(self) -> int:
         return self.settings.getint("PROVENANCE_DEPTH")
 
-    @property
-    def since(self) -> datetime | None:
+    def since_date(self) -> datetime | None:
         """`--since`: sitemap and feed entries dated before it are not crawled."""
         return parse_machine(self.settings.get("PROVENANCE_SINCE") or "")
 

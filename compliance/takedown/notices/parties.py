@@ -115,7 +115,8 @@ def _signer(text: str) -> str | None:
 
 
 def _form_owner(answer: str) -> str | None:
-    """GitHub's form answer "Yes, I am [private] of ACME" names the owner after 'of'/'for' when it names one."""
+    """A web form's "are you the owner or authorised?" answer ("Yes, I am [redacted] of ACME") names the owner
+    after 'of'/'for' when it names one."""
     first = answer.strip().splitlines()[0] if answer.strip() else ""
     match = re.search(r"(?i)\b(?:of|for|at|from|represent(?:ing)?)\s+([A-Z][^.,;\n]{1,60})", first)
     return _clean(match.group(1)) if match else None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-# A redacted value stands for one that was there: GitHub's `[private]` (and its typos), Lumen's `[REDACTED]`.
+# A redacted value stands for one that was there: notice archives publish `[private]` (and its typos) or `[REDACTED]`.
 RED = r"(?:\[\s*(?:private|redacted|privaet)\b[^\]\n]{0,40}\]?|\b(?:private|redacted)\])"
-# GitHub replaces URLs it did not act on with `[invalid]` (from March 2021; `[private]` before): a location that was
+# Archives replace URLs the service did not act on with a token such as `[invalid]`: a location that was
 # given, so it counts for the elements whose value is a location, never for contact details or a signature.
 RED_URL = rf"(?:{RED}|\[\s*invalid\s*\])"
 # A redaction that says it stood for a place ("[WEBSITE REDACTED]", "[REDACTED LINK]"): never a contact detail.
@@ -45,8 +45,8 @@ WORK = (
     (r"(?<!\bhis\s)(?<!\bher\s)(?:copyright(?:ed)?|proprietary|confidential)\s+(?:\w+\s+){0,3}(?:software|source\s+code|code|documents|works?"
     r"(?!\s+described)|forms|material(?!s\s+described)|property)\b(?!\s+described)"),
     r"(?:titles|works)\s+(?:listed|described|identified)\s+(?:below|above)", r"\bwork(?:s)? that is owned by",
-    # what news copyright is in: "Northgate Herald owns the article ...", "our photograph of the harbour fire",
-    # "as the copyright owner of that video", "content reproduced from The Miami Herald"
+    # what news copyright is in: "The Daily Example owns the article ...", "our photograph of the harbour fire",
+    # "as the copyright owner of that video", "content reproduced from The Example Courier"
     (r"\bcopyright\s+(?:owner|holder)\s+of\s+(?:that|the|this|these|our|my)\s+(?:\w+\s+){0,2}(?:video|photo\w*|"
      r"image|article|story|text|footage|illustration)s?\b"),
     r"\b(?:reproduced|copied|taken)\s+from\s+(?:the\s+)?[A-Z][\w&.'’-]+",

@@ -12,7 +12,7 @@ from compliance.takedown.notices.model import NoticeURL
 from compliance.takedown.notices.service import NO_SERVICE, Service
 from compliance.urls import host_key, match_key, normalise
 
-# Redaction tokens GitHub and Lumen put where private data or unactioned URLs were.
+# Redaction tokens notice archives put where private data or unactioned URLs were.
 REDACTION = r"\[(?:private|invalid|redacted|removed)\]"
 _REDACTION_RE = re.compile(REDACTION, re.IGNORECASE)
 # A URL body: anything but whitespace, quotes, angle brackets, backticks and CJK punctuation; brackets only as a
