@@ -62,12 +62,6 @@ def document_url(item: PageItem) -> str:
     return fetched
 
 
-def text_sha256(text: str) -> str:
-    from compliance.fingerprints.prints import text_sha256 as sha
-
-    return sha(text)
-
-
 def write_postings(session: Session, document_id: int, text: str, values: list[int] | None = None) -> int:
     """The document's winnowed fingerprints into the inverted index (each value once); how many were written."""
     from compliance.fingerprints.passages import winnow

@@ -7,8 +7,8 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from compliance import frontier
@@ -155,8 +155,7 @@ def run_crawl(
         store_failed = crawler.stats.get_value("provenance/store_failed") if crawler.stats else None
         if store_failed:
             status, error = "failed", str(store_failed)
-        elif frontier.counts(engine, run_id)["pending"]:
-            left = frontier.counts(engine, run_id)["pending"]
+        elif left := frontier.counts(engine, run_id)["pending"]:
             status, error = "failed", f"{left} queued requests were not stored (the crawl stopped early)"
     except Exception as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
 
 from compliance.dates import parse_machine
 from compliance.records import CaptureRecord, FrontierEntry, ImageItem, PageItem
@@ -138,8 +139,6 @@ class SiteSpider(DiscoveryMixin, scrapy.Spider):
 
     @staticmethod
     def key(url: str) -> str:
-        from w3lib.url import canonicalize_url
-
         return canonicalize_url(url)
 
     def entry(self, url: str, site: str, kind: str = "page", depth: int = 0, is_start: bool = False,
