@@ -12,6 +12,10 @@ page, no rules) lets the whole site be crawled. RFC 9309 2.3.1 says otherwise, a
 Each refused request raises `RobotsRefusal` (an IgnoreRequest) whose text names robots.txt and the reason, e.g.
 "robots.txt answered HTTP 500: treated as disallow-all (RFC 9309 2.3.1.4)"; the spider records it as the
 capture's error. Enabled in place of Scrapy's middleware (`DOWNLOADER_MIDDLEWARES`, priority 100).
+
+The file is fetched once per host and shared: `robots_wanted` asks for a host's robots.txt before any page needs
+it, and `robots_fetched` hands whatever came back (the response, or None) to whoever reads it too (the spider's
+sitemap discovery), so a site sees one robots.txt request and the WARC holds one pair.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.robotstxt import RobotParser
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
@@ -34,6 +38,15 @@ from twisted.python.failure import Failure
 logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five consecutive redirects
+
+# Signals. robots_wanted(origin): fetch that origin's robots.txt now; a receiver returns True while its
+# robots_fetched is still to come. robots_fetched(robots_url, response): sent once per host after every fetch,
+# with the final response (any status) or None when there was none.
+robots_wanted = object()
+robots_fetched = object()
+
+
+_UNKNOWN = object()  # a host whose robots.txt nobody asked for yet
 
 
 class RobotsRefusal(IgnoreRequest):
@@ -64,6 +77,16 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._policies: dict[str, DisallowAll] = {}
+        crawler.signals.connect(self.wanted, signal=robots_wanted)
+
+    def wanted(self, origin: str) -> bool:
+        """Fetch an origin's robots.txt in the background; True unless it was fetched already (its answer is gone)."""
+        request = Request(f"{origin}/robots.txt", meta={"dont_obey_robotstxt": True})
+        found = self._parsers.get(urlparse_cached(request).netloc, _UNKNOWN)
+        if found is _UNKNOWN:
+            fetching = deferred_from_coro(self.robot_parser(request))
+            fetching.addErrback(lambda failure: logger.error("robots.txt of %s: %s", origin, failure.value))
+        return found is _UNKNOWN or isinstance(found, Deferred)
 
     def _timeout(self) -> float:
         return self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
@@ -95,6 +118,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
                 callback=NO_CALLBACK,
             )
             parser: RobotParser | None = None
+            response: Response | None = None
             try:
                 response = await self.crawler.engine.download_async(robots_request)
             except Exception as exc:  # noqa: BLE001 -- every failure is a policy, never a crash of the crawl
@@ -106,6 +130,8 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
             self._parsers[netloc] = parser
             if isinstance(pending, Deferred):
                 pending.callback(parser)
+            await self.crawler.signals.send_catch_log_async(signal=robots_fetched, robots_url=robots_url,
+                                                            response=response)
         found = self._parsers[netloc]
         if isinstance(found, Deferred):
             result: RobotParser | None = await maybe_deferred_to_future(found)
@@ -146,4 +172,5 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
                                          "robots.txt disallows the site (RFC 9309 2.3.1.4)"))
 
 
-__all__ = ["MAX_REDIRECTS", "DisallowAll", "RobotsPolicyMiddleware", "RobotsRefusal", "status_policy"]
+__all__ = ["MAX_REDIRECTS", "DisallowAll", "RobotsPolicyMiddleware", "RobotsRefusal", "robots_fetched", "robots_wanted",
+           "status_policy"]

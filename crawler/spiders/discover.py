@@ -4,6 +4,10 @@ Pages a site lists itself are crawled as if linked from the start page (depth 1)
 dated before it. A sitemap or feed the site declares is evidence like any fetch: it gets a capture, and a cap
 that bit or an unreadable document is its one recorded reason. The guessed `/sitemap.xml` of a site that
 declares none is tried quietly: a site without sitemaps is not at fault.
+
+Each origin's robots.txt is fetched once: when robots.txt is obeyed, the RFC 9309 middleware fetches it
+(`crawler.robots`: asked with `robots_wanted`, handed over with `robots_fetched`) and the walk starts from that
+response, so the site sees one request and the WARC holds one pair; otherwise the spider requests it itself.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from compliance.records import CaptureRecord, FrontierEntry, PageItem
@@ -27,6 +35,7 @@ from crawler.discovery import (
     parse_feed,
     sitemaps_from_robots,
 )
+from crawler.robots import robots_fetched, robots_wanted
 
 
 class DiscoveryMixin:
@@ -34,6 +43,10 @@ class DiscoveryMixin:
 
     walks: dict[str, SitemapWalk]
     pages_scheduled: int
+    crawler: Crawler
+    # Per host, the robots.txt answer the middleware will hand over, and the (site, origin) pairs waiting on it.
+    robots_answers: dict[str, Deferred[Response | None]]
+    robots_waiting: dict[str, list[tuple[str, str]]]
 
     # Provided by SiteSpider: the contract, declared (never implemented) here.
     since_date: Callable[[], datetime | None]
@@ -46,9 +59,11 @@ class DiscoveryMixin:
     on_error: Callable[[Failure], Iterator[Any]]
 
     def discovery_requests(self, site: str, origins: Iterable[str]) -> Iterator[scrapy.Request]:
-        """One robots.txt request per origin of the site: its `Sitemap:` lines start the walk."""
+        """Each origin's robots.txt starts the walk: the middleware's fetch when it obeys robots.txt, else our own."""
         self.walks.setdefault(site, SitemapWalk(limits=SitemapLimits(), since=self.since_date()))
         for origin in dict.fromkeys(origin_of(o) for o in origins):
+            if self._robots_from_middleware(site, origin):
+                continue
             yield scrapy.Request(
                 f"{origin}/robots.txt", callback=self.parse_robots, errback=self._discovery_failed, priority=5,
                 dont_filter=True, meta={"site": site, "origin": origin, "kind": "robots", "dont_obey_robotstxt": True,
@@ -63,12 +78,45 @@ class DiscoveryMixin:
                   "download_maxsize": SitemapLimits().max_bytes},
         )
 
+    def _robots_from_middleware(self, site: str, origin: str) -> bool:
+        """Ask the robots.txt middleware for the origin's file; False when none answers (robots.txt not obeyed)."""
+        netloc = urlsplit(origin).netloc
+        if netloc not in self.robots_answers:
+            self.crawler.signals.connect(self._robots_fetched, signal=robots_fetched)  # again: a no-op
+            self.robots_answers[netloc] = Deferred()  # before asking: the answer may come at any time after
+            replies = self.crawler.signals.send_catch_log(signal=robots_wanted, origin=origin)
+            if not any(reply is True for _, reply in replies):
+                del self.robots_answers[netloc]
+                return False
+        self.robots_waiting.setdefault(netloc, []).append((site, origin))
+        return True
+
+    def _robots_fetched(self, robots_url: str, response: Response | None) -> None:
+        answer = self.robots_answers.get(urlsplit(robots_url).netloc)
+        if answer is not None and not answer.called:
+            answer.callback(response)
+
+    async def robots_discovery(self) -> AsyncIterator[scrapy.Request]:
+        """The walks that start from robots.txt files the middleware fetched, as their answers come in."""
+        while self.robots_waiting:
+            netloc, waiting = next(iter(self.robots_waiting.items()))
+            response = await maybe_deferred_to_future(self.robots_answers[netloc])
+            del self.robots_waiting[netloc]
+            for site, origin in waiting:
+                for request in self._walk_from_robots(site, origin, response):
+                    yield request
+
     def parse_robots(self, response: Response) -> Iterator[Any]:
-        meta = response.meta
+        yield from self._walk_from_robots(response.meta["site"], response.meta["origin"], response)
+
+    def _walk_from_robots(self, site: str, origin: str, response: Response | None) -> Iterator[scrapy.Request]:
+        """Its `Sitemap:` lines, else (no lines, not 200) the guessed /sitemap.xml; no answer at all: nothing."""
+        if response is None:
+            return
         declared = sitemaps_from_robots(response.body, response.url) if response.status == 200 else []
-        urls = declared or [default_sitemap_url(meta["origin"])]
-        for url, depth in self.walks[meta["site"]].start(urls):
-            yield self._sitemap_request(url, meta["site"], depth, declared=bool(declared))
+        urls = declared or [default_sitemap_url(origin)]
+        for url, depth in self.walks[site].start(urls):
+            yield self._sitemap_request(url, site, depth, declared=bool(declared))
 
     def _discovery_failed(self, failure: Failure) -> Iterator[Any]:
         """A guessed sitemap or a robots.txt that could not be fetched: nothing to record, nothing found."""

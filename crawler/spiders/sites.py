@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
@@ -125,6 +126,8 @@ class SiteSpider(DiscoveryMixin, scrapy.Spider):
                 self.site_of_origin[origin_of(origin)] = target["site"]
                 self.origins.setdefault(target["site"], []).append(origin_of(origin))
         self.walks: dict[str, SitemapWalk] = {}
+        self.robots_answers: dict[str, Deferred[Response | None]] = {}
+        self.robots_waiting: dict[str, list[tuple[str, str]]] = {}
         if pending is None:
             pending = [self.entry(u, t["site"], is_start=True) for t in targets for u in t["start_urls"]]
             pending = list({e.key: e for e in pending}.values())
@@ -187,7 +190,8 @@ class SiteSpider(DiscoveryMixin, scrapy.Spider):
             self.workers.close()
 
     async def start(self) -> AsyncIterator[Any]:
-        if self.max_depth > 0 and self.settings.getbool("PROVENANCE_DISCOVERY"):
+        discover = self.max_depth > 0 and self.settings.getbool("PROVENANCE_DISCOVERY")
+        if discover:
             for target in self.targets:
                 for request in self.discovery_requests(target["site"], target["origins"]):
                     yield request
@@ -195,6 +199,9 @@ class SiteSpider(DiscoveryMixin, scrapy.Spider):
             self.seen.add(entry.key)
             yield self.request(entry)
         self.pending = []
+        if discover:  # the sitemaps of robots.txt files the robots.txt middleware fetched (one fetch per origin)
+            async for request in self.robots_discovery():
+                yield request
 
     def request(self, entry: FrontierEntry) -> scrapy.Request:
         """The Scrapy request for a frontier entry (every request the spider makes goes through here)."""
@@ -260,7 +267,7 @@ class SiteSpider(DiscoveryMixin, scrapy.Spider):
             return
         try:
             work = await self._pool().page(response.body, response.url)
-        except Exception as exc:  # extraction is pure and should not raise; never lose the capture if it does
+        except Exception as exc:  # noqa: BLE001 - extraction is pure and should not raise; never lose the capture
             logger.warning("extraction failed for %s: %s", response.url, exc)
             capture.error = f"could not be parsed as an article ({type(exc).__name__})"
             yield self._page_item(response, capture)
