@@ -7,11 +7,16 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from compliance.takedown.notices.kinds import detect_kind, detect_regime, detect_remedy
+from compliance.takedown.notices.kinds import detect_regime, read_request
 from compliance.takedown.notices.model import NoticeURL, ParsedNotice
 from compliance.takedown.notices.parties import extract_parties, extract_works
 from compliance.takedown.notices.service import NO_SERVICE, Service
-from compliance.takedown.notices.urls import classify_urls, is_redacted, normalise_url, written_key
+from compliance.takedown.notices.urls import (
+    classify_urls,
+    is_redacted,
+    normalise_url,
+    written_key,
+)
 
 # Notice databases are references to earlier notices, never targets (so are the service's own archive and help).
 _REF = re.compile(r"(?i)lumendatabase\.org/notices/|chillingeffects\.org/notices/")
@@ -26,14 +31,14 @@ def build_notice(name: str, fmt: str, text: str, content: bytes, *, hints: Mappi
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     urls = classify_urls(text, service=service)
     scope = f"{subject}\n{text}" if subject else text
-    kind = detect_kind(scope, hints, service)
+    kind, remedy = read_request(scope, hints, service)
     references = [u.as_written for u in urls if _REF.search(u.as_written) or service.is_reference(u.as_written)]
     defects: list[str] = []
     if not text.strip():
         defects.append("no body text")
     return ParsedNotice(
         source_file=name, source_format=fmt, kind=kind, regime=detect_regime(scope, service),
-        remedy=detect_remedy(scope, kind), text=text,
+        remedy=remedy, text=text,
         subject=subject, sender=sender, received_at=received_at, parties=extract_parties(text, sender, fields, service),
         works=extract_works(text), urls=urls, references=references, defects=defects, record_index=record_index,
         content_sha256=hashlib.sha256(content).hexdigest(),

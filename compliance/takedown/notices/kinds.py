@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from compliance.takedown.notices import classifier
 from compliance.takedown.notices.service import NO_SERVICE, Service
 
 # Each kind's phrases with a weight; the text decides, a file-name or form-field hint only breaks ties.
@@ -307,3 +308,35 @@ def detect_regime(text: str, service: Service = NO_SERVICE) -> str:
     if _DMCA.search(text) or (_GOOD_FAITH.search(text) and _PERJURY.search(text)):
         return "dmca"
     return "other"
+
+
+# What the rules assert on a specific cue (the statements of a counter-notice, a withdrawal, a fee asked, a credit
+# asked): on the three batches of letters scored before the rules had read them, 18 of 18 such calls were right.
+# Their fall-backs (`notice`/`remove` by default, `other`/`none` when no cue fired) were right 33 of 68 times; there
+# the learned reader decides (benchmarks/RESULTS.md, "Letters to a news site's takedown desk").
+ASSERTED = frozenset({("counter_notice", "restore"), ("retraction", "none"), ("reversal", "none"),
+                      ("notice", "licence_fee"), ("other", "credit")})
+MIN_WORDS = 10  # fewer words than this give the reader nothing to go on: the rules' answer stands
+
+
+def combine(rules: tuple[str, str], learned: tuple[str, str] | None) -> tuple[str, str]:
+    """The rules' (kind, remedy) when they assert a specific request, else the learned reader's (if it read one)."""
+    if rules in ASSERTED or learned is None:
+        return rules
+    return learned
+
+
+def learned_reading(text: str, service: Service = NO_SERVICE,
+                    model: classifier.Classifier | None = None) -> tuple[str, str] | None:
+    """The learned reader's (kind, remedy) of the sender's own words, or None (no model, or too few words)."""
+    own = strip_annotations(text, service)
+    if model is None or len(own.split()) < MIN_WORDS:
+        return None
+    return model.predict(own, service)
+
+
+def read_request(text: str, hints: Mapping[str, str | None] | None = None,
+                 service: Service = NO_SERVICE) -> tuple[str, str]:
+    """The letter's kind and the remedy it asks for: the rules where a specific cue fired, the learned reader else."""
+    kind = detect_kind(text, hints, service)
+    return combine((kind, detect_remedy(text, kind)), learned_reading(text, service, classifier.load()))

@@ -3,14 +3,17 @@
 139 real letters to website operators in four batches (tests/compliance/takedown/notices/operator/: sources in
 SOURCES.md, labelling rules in RULES.md), their infringing URLs pointed at a test aggregator's hosts. Each batch was
 scored once before any of it was tuned on. The first three (112 letters) are the dev part, tuned on; the fourth (27
-letters from 27 sites not used before) is held out: it is not read while tuning, its figures are reported beside the
-dev ones, never its misses. Figures: `python benchmarks/notice_operator.py`. Floors sit at or just under the measured
-dev figures and are never lowered silently (when a held-out batch joins the dev part, its fresh figures are recorded
-in RULES.md first); the issue's targets (elements >= 0.97, status >= 0.95, URL F1 >= 0.95) are tracked on the
-held-out part in benchmarks/RESULTS.md."""
+letters from 27 sites not used before) was held out until a fifth batch was being collected; the learned reader of
+kind and remedy (`compliance/takedown/notices/classifier.py`) is trained on all four (TRAINED), so the fourth batch's
+figures are no longer held out, and how kind and remedy do on letters never seen is measured forward-chained by batch
+(`python benchmarks/notice_operator.py --forward`, benchmarks/RESULTS.md). Figures: `python
+benchmarks/notice_operator.py`. Floors sit at or just under the measured dev figures and are never lowered silently
+(when a held-out batch joins the dev part, its fresh figures are recorded in RULES.md first); the issue's targets
+(elements >= 0.97, status >= 0.95, URL F1 >= 0.95) are tracked on the held-out part in benchmarks/RESULTS.md."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -22,9 +25,14 @@ from compliance.takedown.notices.service import Service, service_host
 from tests.compliance.takedown.notices.scoring import Score, load_labels, score_labels
 
 BASE = Path(__file__).resolve().parent / "operator"
-KIND_FLOOR = 0.98
+# The batches as they came (file numbers); the learned reader is trained on the first four, never on a later one.
+BATCHES = ((1, 53), (54, 83), (84, 112), (113, 139))
+TRAINED = 4
+# On letters the learned reader is trained on (batches 1-3 here) kind and remedy are 1.000: these floors say it
+# still reads them, not how it does on new letters (that is `--forward`).
+KIND_FLOOR = 0.99
 REGIME_FLOOR = 0.99
-REMEDY_FLOOR = 0.98
+REMEDY_FLOOR = 0.99
 URL_F1_FLOOR = 0.98
 ELEMENT_FLOOR = 0.97
 STATUS_FLOOR = 0.99
@@ -38,6 +46,25 @@ def operator_service() -> Service:
 
 def labels(split: str) -> list[dict[str, Any]]:
     return [row for row in load_labels(BASE / "labels.json") if row["split"] == split]
+
+
+def batch_of(name: str) -> int:
+    """The batch a letter came in (by its file number); a letter past the known batches is in a later one."""
+    number = int(name[:3])
+    return next((i for i, (lo, hi) in enumerate(BATCHES, 1) if lo <= number <= hi), len(BATCHES) + 1)
+
+
+def trained_rows() -> list[dict[str, Any]]:
+    """The labelled letters the shipped reader is trained on: batches 1..TRAINED, whatever their split."""
+    return [row for row in load_labels(BASE / "labels.json") if batch_of(str(row["file"])) <= TRAINED]
+
+
+def trained_sha256() -> str:
+    """The identity of the reader's training set: each trained letter's bytes and its kind and remedy labels (a new
+    batch added to labels.json leaves it alone; a relabelled or edited letter changes it, and the reader is retrained)."""
+    items = [[row["file"], row["kind"], row["remedy"], hashlib.sha256((BASE / "letters" / row["file"]).read_bytes())
+              .hexdigest()] for row in trained_rows()]
+    return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()
 
 
 @pytest.fixture(scope="module")
