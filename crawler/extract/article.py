@@ -23,7 +23,6 @@ from crawler.extract.markup import (
     absolute_url,
     anchors,
     base_url,
-    clean_markup,
     decode_html,
     element_text,
     fold_space,
@@ -31,16 +30,18 @@ from crawler.extract.markup import (
     norm_space,
     page_host,
     parse_html,
+    screen_keys,
     text_blocks_with_elements,
 )
 from crawler.extract.metadata import PageMetadata, canonical_url, normalise_lang, read_metadata
+from crawler.extract.trafilatura_pass import declared_metadata, extract_main_text
 
 logger = logging.getLogger(__name__)
 
 # Chosen on the AEB pages (benchmarks/extraction_aeb.py, decided on the held-back part): precision mode beats the
 # defaults (held-back F1 0.968 vs 0.953 with it off); tables stay in (0.957 without). Comments are not the article.
 # Links stay off: include_links changes what trafilatura keeps; we find them in the DOM. No metadata here:
-# trafilatura's metadata is read only when the page's own declarations leave a field empty (_declared).
+# trafilatura's metadata is read only when the page's own declarations leave a field empty (declared_metadata).
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "favor_precision": True,
     "include_comments": False,
@@ -57,18 +58,8 @@ MAIN_TEXT_PASSES = frozenset({"title", "disclaimer", "alternate", "link_only"})
 _TITLE_SPLIT = re.compile(r"\s+[|–—:·•»-]\s+|\s+-{1,2}\s+")
 _ALT_LINE = re.compile(r"^[\W\d_]*(?P<label>.{1,60}?)[\W\d_]*$")
 MAX_CREDIT_LINE = 160
+_HREFS = etree.XPath("//a/@href", smart_strings=False)  # plain str: no link back to the element
 _URLISH = re.compile(r"^\s*(?:(?:https?:)?//|www\.)\S*\s*$", re.I)
-
-
-def _trafilatura(tree: etree._Element, url: str, warnings: list[str], options: dict[str, Any]) -> Any:
-    """trafilatura's bare extraction on our tree (it works on a copy; None when it finds no main text)."""
-    try:
-        from trafilatura import bare_extraction
-
-        return bare_extraction(tree, url=url or None, **{**options, "with_metadata": False})
-    except Exception as exc:  # trafilatura has raised on pathological markup before; keep going without it
-        warnings.append(f"trafilatura: {type(exc).__name__}: {str(exc)[:120]}")
-        return None
 
 
 def _drop_scripts(tree: etree._Element) -> None:
@@ -76,19 +67,6 @@ def _drop_scripts(tree: etree._Element) -> None:
     for el in list(tree.iter("script", "style")):
         if el.getparent() is not None and "ld+json" not in (el.get("type") or ""):
             el.drop_tree()
-
-
-def _declared(tree: etree._Element, url: str, warnings: list[str]) -> Any:
-    """trafilatura's metadata (title, author, date, site name): the fallback when the page declares too little."""
-    try:
-        from trafilatura.metadata import extract_metadata
-        from trafilatura.settings import set_date_params
-
-        # Dates from markup only: the extensive search guesses from body text ("last met in 2019").
-        return extract_metadata(tree, url or None, set_date_params(False), False)
-    except Exception as exc:  # same contract as _trafilatura: a metadata bug must not cost the page
-        warnings.append(f"trafilatura metadata: {type(exc).__name__}: {str(exc)[:120]}")
-        return None
 
 
 def _main_text_links(blocks: list[tuple[str, etree._Element]], main_text: str, base: str) -> list[str]:
@@ -126,6 +104,17 @@ def _title_keys(title: str | None, tree: etree._Element, meta: PageMetadata, doc
     return {k for k in keys if len(k) >= 8}
 
 
+def _count_keys(keys: list[str], title_keys: set[str]) -> int:
+    """How many lines are the headline, from their screen keys (NFKC, case-folded).
+
+    line_key(line) is " ".join(key.split()).strip(KEY_EDGES): case folding maps whitespace to itself and nothing
+    else to whitespace (checked over all of Unicode), so it commutes with the whitespace folding.
+    """
+    if not title_keys:
+        return 0
+    return sum(1 for key in keys if " ".join(key.split()).strip(KEY_EDGES) in title_keys)
+
+
 def _pick_title(tree: etree._Element, meta: PageMetadata, doc: Any) -> str | None:
     """The headline: JSON-LD headline, og:title, trafilatura's title, <h1>, <title>."""
     for value in (meta.article_value("headline"), meta.first("og:title", "twitter:title"), getattr(doc, "title", None)):
@@ -150,7 +139,7 @@ def _clean_lines(text: str, title_keys: set[str], disclaimers: set[str], passes:
             continue
         if titles and line.casefold().strip(KEY_EDGES) in titles:  # line_key of a line already normalised
             continue
-        if "disclaimer" in passes and (original in disclaimers or is_disclaimer(line, words)):
+        if "disclaimer" in passes and (original in disclaimers or (words and is_disclaimer(line, words))):
             continue
         if "credit" in passes and len(line) <= MAX_CREDIT_LINE and classify_credit_line(line) and not _is_prose(line):
             continue
@@ -191,7 +180,7 @@ def _parse(art: ExtractedArticle, html: str | bytes, encoding: str | None) -> et
         art.warnings.extend(notes)
     else:
         text = html
-    tree = parse_html(clean_markup(text))
+    tree = parse_html(text)
     if tree is None:
         art.warnings.append("empty or unparseable document")
     return tree
@@ -201,9 +190,6 @@ def _fill(
     art: ExtractedArticle, tree: etree._Element, url: str, passes: frozenset[str], options: dict[str, Any]
 ) -> None:
     """The extraction proper; extract_with guards it."""
-    # Hold every element's Python proxy for the whole extraction: lxml.html then builds each one once (its class
-    # lookup runs in Python) instead of once per walk over the tree.
-    elements = list(tree.iter())
     base = base_url(tree, url)
     meta = read_metadata(tree, base)
     art.warnings.extend(meta.warnings)
@@ -217,7 +203,9 @@ def _fill(
     site_name = meta.first("og:site_name", "application-name") or _publisher_name(meta)
     declared = None
     if not (title and byline and art.published and site_name):
-        declared = _declared(tree, base, art.warnings)
+        declared = declared_metadata(
+            tree, base, art.warnings, author=not byline, date=not art.published, site=not site_name
+        )
     _drop_scripts(tree)  # read by now (htmldate looks in them); trafilatura copies the tree several times
     art.title = _pick_title(tree, meta, declared)
     art.byline = byline or _byline(norm_space(getattr(declared, "author", None) or "") or None)
@@ -239,15 +227,17 @@ def _fill(
     art.site_name = norm_space(site_name) or None
 
     blocks = text_blocks_with_elements(tree)
+    lines = [line for line, _ in blocks]
+    keys = screen_keys(lines)  # read by the disclaimer and credit screens
     links = anchors(tree)
     title_keys = _title_keys(art.title, tree, meta, declared)
-    art.repeated_title_count = sum(1 for line, _ in blocks if line_key(line) in title_keys) if title_keys else 0
-    art.disclaimers = find_disclaimers(line for line, _ in blocks)
-    art.credits = find_document_credits(tree, base, meta.jsonld, art.byline, blocks=blocks, links=links)
+    art.repeated_title_count = _count_keys(keys, title_keys)
+    art.disclaimers = find_disclaimers(lines, keys=keys)
+    art.credits = find_document_credits(tree, base, meta.jsonld, art.byline, blocks=blocks, links=links, keys=keys)
     art.alternates = find_alternates(tree, base, links)
     art.images = find_images(tree, base, meta.jsonld)
 
-    doc = _trafilatura(tree, base, art.warnings, options)
+    doc = extract_main_text(tree, base, art.warnings, options)
     if doc is None:
         art.warnings.append("no main text found")
         main_text = ""
@@ -261,7 +251,6 @@ def _fill(
     elif doc is not None and not art.text:
         art.warnings.append("main text empty after removing template noise")
     art.outbound_links = _outbound(text_links, [c.url for c in art.credits if c.url], url)
-    del elements
 
 
 def _byline(*candidates: str | None) -> str | None:
@@ -310,7 +299,7 @@ def extract_with(
         if tree is None:
             return art
         if hrefs is not None:
-            hrefs.extend(str(h) for h in tree.xpath("//a/@href"))
+            hrefs.extend(_HREFS(tree))
         _fill(art, tree, url, passes, TRAFILATURA_OPTIONS if options is None else options)
     except RecursionError:
         art.warnings.append("document nested too deeply to extract")

@@ -19,6 +19,7 @@ from crawler.extract.markup import (
     jsonld_types,
     norm_space,
     screen_key,
+    screen_keys,
     text_blocks_with_elements,
 )
 
@@ -252,10 +253,12 @@ def find_document_credits(
     *,
     blocks: list[tuple[str, etree._Element]] | None = None,
     links: list[tuple[etree._Element, str]] | None = None,
+    keys: list[str] | None = None,
 ) -> list[Credit]:
     """Statements about the text's source: source lines, original links, JSON-LD isBasedOn, byline organisations.
 
-    blocks and links are the page's text blocks and anchors when the caller already has them (one walk a page).
+    blocks and links are the page's text blocks and anchors when the caller already has them (one walk a page),
+    keys the blocks' screen_keys.
     """
     credits: list[Credit] = []
     seen: set[tuple[str, str | None, str | None]] = set()
@@ -266,8 +269,12 @@ def find_document_credits(
             seen.add(key)
             credits.append(credit)
 
-    for line, block in text_blocks_with_elements(tree) if blocks is None else blocks:
-        if len(line) > 300:
+    if blocks is None:
+        blocks = text_blocks_with_elements(tree)
+    if keys is None or len(keys) != len(blocks):
+        keys = screen_keys([line for line, _ in blocks])
+    for (line, block), key in zip(blocks, keys):
+        if len(line) > 300 or not _might_be_credit(key.lstrip()):  # the screen classify_credit_line starts with
             continue
         found = classify_credit_line(line)
         if not found or found[0] != "source" or _in_figure(block) or _follows_image(block):
@@ -279,10 +286,11 @@ def find_document_credits(
                 break
         add(Credit(text=line, kind="source_line", name=found[1], url=link))
 
-    for anchor, raw in anchors(tree) if links is None else links:
-        attrs = " ".join(anchor.get(a, "") for a in ("rel", "class", "id", "data-role"))
+    for anchor, key in anchors(tree) if links is None else links:
+        get = anchor.get
+        attrs = f"{get('rel', '')} {get('class', '')} {get('id', '')} {get('data-role', '')}"
         by_attr = _SOURCE_ATTR.search(attrs)
-        if not by_attr and not _LINK_SCREEN.search(screen_key(raw)):
+        if not by_attr and not _LINK_SCREEN.search(key):
             continue
         label = element_text(anchor)
         if not (by_attr or _LINK_TEXT.match(label)) or _in_embed(anchor):
@@ -353,7 +361,7 @@ _ALT_CUE = re.compile(
 def guess_alternate_lang(text: str) -> str | None:
     """The language a "Read Chinese Version"-style link text points to, or None if it is not one."""
     line = norm_space(text).casefold()
-    if not line or len(line) > 60:
+    if not line or len(line) > 60 or not _LANG_SCREEN.search(line):  # no language word's first token: none
         return None
     hits = [lang for lang, words in _LANGS.items() if any(w in line for w in words)]
     if len(hits) != 1:
@@ -378,8 +386,8 @@ def find_alternates(
         href = absolute_url(link.get("href"), url)
         if href and href != own:
             out.setdefault(href, AlternateLink(url=href, lang=lang, text=None))
-    for anchor, raw in anchors(tree) if links is None else links:
-        if not anchor.get("hreflang") and not _LANG_SCREEN.search(screen_key(raw)):
+    for anchor, key in anchors(tree) if links is None else links:
+        if not anchor.get("hreflang") and not _LANG_SCREEN.search(key):
             continue
         label = element_text(anchor)
         lang = anchor.get("hreflang") or guess_alternate_lang(label)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.extract.markup import fold_space, norm_space, screen_key
+from crawler.extract.markup import fold_space, norm_space, screen_key, screen_keys
 
 _DISCLAIMER_SOURCES = (
     r"\b(?:aggregated|collected|compiled|gathered|sourced|curated|reproduced|reposted)\s+from\s+"
@@ -59,15 +59,20 @@ def is_disclaimer(text: str, words: tuple[str, ...] = _DISCLAIMER_WORDS) -> bool
     return _DISCLAIMER.search(line) is not None
 
 
-def find_disclaimers(text_blocks: Iterable[str]) -> list[str]:
-    """The generic aggregator disclaimers among the page's text blocks, as written, in order, deduplicated."""
+def find_disclaimers(text_blocks: Iterable[str], *, keys: list[str] | None = None) -> list[str]:
+    """The generic aggregator disclaimers among the page's text blocks, as written, in order, deduplicated.
+
+    keys: the blocks' screen_keys when the caller has them (markup.screen_keys of blocks already folded).
+    """
     found: dict[str, None] = {}
-    lines = [fold_space(block) for block in text_blocks]
-    page = screen_key("\n".join(lines))  # one case-fold for the page, split back into its lines
+    lines = list(text_blocks) if keys is not None else [fold_space(block) for block in text_blocks]
+    if keys is None:
+        keys = screen_keys(lines)  # one case-fold for the page, split back into its lines
+    page = "\n".join(keys)
     words = tuple(w for w in _DISCLAIMER_WORDS if w in page)
     if not words:
         return []
-    for line, key in zip(lines, page.split("\n")):
+    for line, key in zip(lines, keys):
         if any(w in key for w in words) and is_disclaimer(line, words):
             found.setdefault(line, None)
     return list(found)

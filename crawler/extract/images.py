@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,14 +52,19 @@ def _best_srcset(value: str | None) -> str | None:
     return best[1] if best else None
 
 
-def _image_src(img: etree._Element, base: str) -> str | None:
-    """The real image URL of an <img>: srcset best, lazy-loading attributes, then src."""
-    candidates = [_best_srcset(img.get(a)) for a in _SRCSET_ATTRS] + [img.get(a) for a in _SRC_ATTRS]
+def _src_candidates(img: etree._Element) -> Iterator[str | None]:
+    """An <img>'s image URLs as written, best first: <picture> sources, srcset, lazy-loading attributes, src."""
     # libxml2 does not know <source> is void and nests the <img> inside it: look for the <picture> above.
     picture = next((a for _, a in zip(range(3), img.iterancestors()) if a.tag == "picture"), None)
     if picture is not None:
-        candidates = [_best_srcset(s.get("srcset")) for s in picture.iter("source")] + candidates
-    for raw in candidates:
+        yield from (_best_srcset(s.get("srcset")) for s in picture.iter("source"))
+    yield from (_best_srcset(img.get(a)) for a in _SRCSET_ATTRS)
+    yield from (img.get(a) for a in _SRC_ATTRS)
+
+
+def _image_src(img: etree._Element, base: str) -> str | None:
+    """The real image URL of an <img>: the first candidate that resolves (read lazily: most have one)."""
+    for raw in _src_candidates(img):
         if raw and not raw.strip().startswith("data:"):
             url = absolute_url(raw, base)
             if url:
@@ -66,9 +72,12 @@ def _image_src(img: etree._Element, base: str) -> str | None:
     return None
 
 
+_LEADING_INT = re.compile(r"\s*(\d+)")
+
+
 def _dimension(img: etree._Element, attr: str) -> int | None:
     """A width/height attribute as an integer, when it is one."""
-    match = re.match(r"\s*(\d+)", img.get(attr) or "")
+    match = _LEADING_INT.match(img.get(attr) or "")
     return int(match.group(1)) if match else None
 
 
@@ -174,6 +183,8 @@ def _jsonld_image_credits(jsonld: list[dict[str, Any]], base: str) -> dict[str, 
 
 def _match_credit(src: str, credits: dict[str, str]) -> str | None:
     """JSON-LD credit for an image URL: exact, same host and path, or same file name."""
+    if not credits:
+        return None
     if src in credits:
         return credits[src]
     parts = urlsplit(src)

@@ -172,3 +172,22 @@ def test_find_document_credits_all_kinds() -> None:
     assert ("byline_org", "Reuters", None) in got
     # Image credits belong to the image, not the text (DESIGN.md): neither the figcaption nor the line under <img>.
     assert not any(c.name in ("Picture Desk", "BBC") for c in credits)
+
+
+def test_screens_from_page_keys_find_what_each_line_finds() -> None:
+    from crawler.extract.markup import screen_keys, text_blocks_with_elements
+
+    tree = parse_html(
+        "<html><body><article><p>The council met on Tuesday.</p><p>Source: <a href='https://nh.example/a'>Northgate "
+        "Herald</a></p><p>ＳＯＵＲＣＥ： Reuters</p><p>Originally published by The Courier.</p><p>This content is "
+        "aggregated from public sources. Contact us for removal.</p><p>© 2024 Northgate Herald</p></article>"
+        "</body></html>"
+    )
+    assert tree is not None
+    blocks = text_blocks_with_elements(tree)
+    lines = [line for line, _ in blocks]
+    keys = screen_keys(lines)
+    with_keys = find_document_credits(tree, "https://agg.example/a", [], None, blocks=blocks, keys=keys)
+    assert with_keys == find_document_credits(tree, "https://agg.example/a", [], None)
+    assert [c.name for c in with_keys] == ["Northgate Herald", "Reuters", "The Courier"]
+    assert find_disclaimers(lines, keys=keys) == find_disclaimers(lines) != []

@@ -247,3 +247,90 @@ def test_scripts_do_not_reach_the_text_and_json_ld_is_still_read() -> None:
     art = extract_article(page(body, head), URL)
     assert art.title == "Launch day"
     assert "tracking" not in art.text and "Tail text stays." in art.text
+
+
+def test_parse_reads_decoded_text_whatever_charset_the_markup_declares() -> None:
+    # The text is already decoded: a declared charset must not make libxml2 decode it a second time.
+    http_equiv = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+    for declared in ('<meta charset="windows-1251">', http_equiv, '<meta charset="utf-16">'):
+        tree = parse_html(f"<html><head>{declared}</head><body><p>Café Вести 中文 😀</p></body></html>")
+        assert tree is not None
+        assert tree.findtext(".//p") == "Café Вести 中文 😀"
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x01", "\x0b", "\x1f", "\ufffe", "\uffff", "\ud800"])
+def test_parse_drops_what_libxml2_rejects_as_the_cleaning_does(bad: str) -> None:
+    from lxml import etree
+
+    from crawler.extract.markup import clean_markup
+
+    text = f"<html><body><p>coun{bad}cil é</p>{bad}<p>tail</p></body></html>"
+    tree, cleaned = parse_html(text), parse_html(clean_markup(text))
+    assert tree is not None and cleaned is not None
+    assert etree.tostring(tree) == etree.tostring(cleaned)
+    assert tree.findtext(".//p") == "council é"
+    assert parse_html(f"{bad}  {bad}") is None  # nothing left once cleaned
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+                        max_size=30), max_size=12))
+def test_screen_keys_of_a_page_are_each_line_s_screen_key(lines: list[str]) -> None:
+    from crawler.extract.markup import line_key, screen_key, screen_keys
+
+    keys = screen_keys(lines)
+    assert keys == [screen_key(line) for line in lines]
+    # The headline count reads line keys off these keys (case folding commutes with whitespace folding).
+    assert [" ".join(k.split()).strip(" .:;,!?\"'“”‘’|-–—") for k in keys] == [line_key(line) for line in lines]
+
+
+def test_trafilatura_settings_built_once_give_what_bare_extraction_builds() -> None:
+    from trafilatura import bare_extraction
+
+    from crawler.extract.article import TRAFILATURA_OPTIONS
+    from crawler.extract.trafilatura_pass import _extractor, extract_main_text
+
+    body = (f"<nav><a href='/'>Home</a></nav><article><h1>Harbour plan</h1><p>{PARA}</p><p>{PARA} Second.</p>"
+            "<div class='comments'><p>First comment, a long one about the fish market and its future.</p></div>"
+            f"<table><tr><td>{PARA}</td></tr></table></article>")
+    for options in (TRAFILATURA_OPTIONS, {**TRAFILATURA_OPTIONS, "favor_precision": False, "include_tables": False},
+                    {**TRAFILATURA_OPTIONS, "include_comments": True}):
+        tree = parse_html(page(body))
+        assert tree is not None
+        ours = extract_main_text(tree, URL, [], options)
+        theirs = bare_extraction(tree, url=URL, **{**options, "with_metadata": False})
+        assert ours is not None and theirs is not None
+        assert ours.text == theirs.text and ours.text
+        settings = _extractor(tuple(sorted(options.items())))
+        assert (settings.focus, settings.comments, settings.tables, settings.links, settings.dedup) == (
+            "precision" if options["favor_precision"] else "balanced", options["include_comments"],
+            options["include_tables"], options["include_links"], options["deduplicate"])
+        assert (settings.format, settings.with_metadata, settings.fast) == ("python", False, False)
+
+
+def test_declared_fields_are_trafilatura_metadata_for_the_fields_read() -> None:
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.settings import set_date_params
+
+    from crawler.extract.trafilatura_pass import _declared_fields
+
+    pages = [  # byline and date only in the page's markup; then a lower-case site name, spaced title, text date
+        page(f"<article><h1>Harbour plan approved</h1><p class='byline'>By Jane Smith</p><time datetime='2026-03-04'>"
+             f"4 March 2026</time><p>{PARA}</p><p>{PARA}</p></article>",
+             "<title>Harbour plan approved - Northgate Herald</title><meta name='author' content='Jane'>"),
+        page(f"<article><p>Published on 4 March 2026.</p><p>{PARA}</p></article>",
+             "<meta property='og:site_name' content='northgate herald'>"
+             "<meta property='og:title' content='  Harbour   plan &amp;amp; fish market '>"),
+    ]
+    for html in pages:
+        tree = parse_html(html)
+        assert tree is not None
+        whole = extract_metadata(tree, URL, set_date_params(False), False)
+        flags = ((True, True, True), (True, False, False), (False, True, False), (False, False, True))
+        for author, date, site in flags:
+            doc = _declared_fields(tree, URL, author=author, date=date, site=site)
+            assert doc.title == whole.title
+            assert (doc.author == whole.author) if author else True
+            assert (doc.date == whole.date) if date else True
+            assert (doc.sitename, doc.hostname) == (whole.sitename, whole.hostname) if site else True
+    assert (whole.sitename, whole.title, whole.date) == ("Northgate Herald", "Harbour plan & fish market", None)
