@@ -1,15 +1,15 @@
 """Quality gate: letters as a news site's takedown desk receives them, read against the operator's own sites.
 
-139 real letters to website operators in four batches (tests/compliance/takedown/notices/operator/: sources in
+169 real letters to website operators in five batches (tests/compliance/takedown/notices/operator/: sources in
 SOURCES.md, labelling rules in RULES.md), their infringing URLs pointed at a test aggregator's hosts. Each batch was
-scored once before any of it was tuned on. The first three (112 letters) are the dev part, tuned on; the fourth (27
-letters from 27 sites not used before) was held out until a fifth batch was being collected; the learned reader of
-kind and remedy (`compliance/takedown/notices/classifier.py`) is trained on all four (TRAINED), so the fourth batch's
-figures are no longer held out, and how kind and remedy do on letters never seen is measured forward-chained by batch
-(`python benchmarks/notice_operator.py --forward`, benchmarks/RESULTS.md). Figures: `python
-benchmarks/notice_operator.py`. Floors sit at or just under the measured dev figures and are never lowered silently
-(when a held-out batch joins the dev part, its fresh figures are recorded in RULES.md first); the issue's targets
-(elements >= 0.97, status >= 0.95, URL F1 >= 0.95) are tracked on the held-out part in benchmarks/RESULTS.md."""
+scored once before any of it was tuned on. The first four (139 letters) are the dev part: the rules were tuned on
+batches 1-3 and the learned reader of kind and remedy (`compliance/takedown/notices/classifier.py`) is trained on all
+four (TRAINED); the fifth (30 letters from 29 sites not used before) is held out. How kind and remedy do on letters
+never seen is measured forward-chained by batch (`python benchmarks/notice_operator.py --forward`,
+benchmarks/RESULTS.md). Figures: `python benchmarks/notice_operator.py`. Floors sit at or just under the measured dev
+figures and are never lowered silently (when a held-out batch joins the dev part, its fresh figures are recorded in
+RULES.md first); the issue's targets (elements >= 0.97, status >= 0.95, URL F1 >= 0.95) are tracked on the held-out
+part in benchmarks/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -26,15 +26,17 @@ from tests.compliance.takedown.notices.scoring import Score, load_labels, score_
 
 BASE = Path(__file__).resolve().parent / "operator"
 # The batches as they came (file numbers); the learned reader is trained on the first four, never on a later one.
-BATCHES = ((1, 53), (54, 83), (84, 112), (113, 139))
+BATCHES = ((1, 53), (54, 83), (84, 112), (113, 139), (140, 169))
 TRAINED = 4
-# On letters the learned reader is trained on (batches 1-3 here) kind and remedy are 1.000: these floors say it
+# On letters the learned reader is trained on (batches 1-4 here) kind and remedy are 1.000: these floors say it
 # still reads them, not how it does on new letters (that is `--forward`).
 KIND_FLOOR = 0.99
 REGIME_FLOOR = 0.99
 REMEDY_FLOOR = 0.99
-URL_F1_FLOOR = 0.98
-ELEMENT_FLOOR = 0.97
+# Batch 4 joined the dev part with its held-out figures (URL F1 0.900, elements 0.879, RULES.md) and was never tuned
+# on for URLs or elements: on batches 1-3 alone these floors were 0.98 and 0.97; on 1-4 the set measures 0.971 and 0.960.
+URL_F1_FLOOR = 0.97
+ELEMENT_FLOOR = 0.955
 STATUS_FLOOR = 0.99
 
 
