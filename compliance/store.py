@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -65,11 +65,17 @@ def document_url(item: PageItem) -> str:
 def write_postings(session: Session, document_id: int, text: str, values: list[int] | None = None) -> int:
     """The document's winnowed fingerprints into the inverted index (each value once); how many were written."""
     from compliance.fingerprints.passages import winnow
-    from compliance.models import TextPosting
 
     if values is None:
         values = sorted({fp.value for fp in winnow(text)})
-    if not values:
+    return _insert_postings(session, [(document_id, v) for v in values])
+
+
+def _insert_postings(session: Session, rows: list[tuple[int, int]]) -> int:
+    """(document id, fingerprint) rows into the inverted index, ignoring those already there."""
+    from compliance.models import TextPosting
+
+    if not rows:
         return 0
     # Hundreds of rows per document, two integers each: straight to the driver's executemany (SQLAlchemy's
     # per-row parameter processing cost a crawl more than the inserts). Values are signed 64-bit, as stored.
@@ -81,11 +87,11 @@ def write_postings(session: Session, document_id: int, text: str, values: list[i
         cursor.executemany(
             f"INSERT INTO {table} (document_id, fingerprint) VALUES ({marker}, {marker}) "
             "ON CONFLICT (document_id, fingerprint) DO NOTHING",
-            [(document_id, v) for v in values],
+            rows,
         )
     finally:
         cursor.close()
-    return len(values)
+    return len(rows)
 
 
 def store_page(engine: Engine, run_id: int, item: PageItem) -> int | None:
@@ -110,39 +116,10 @@ def _store_page(session: Session, run_id: int, item: PageItem) -> int | None:
     existing = session.scalars(select(Document).where(Document.url == url, Document.text_sha256 == sha)).first()
     if existing is None:
         session.execute(update(Document).where(Document.url == url).values(is_current=False))
-        doc = Document(
-            site_id=site_id,
-            url=url,
-            fetched_url=item.capture.final_url or item.capture.requested_url,
-            capture_id=capture_id,
-            title=art.title,
-            byline=art.byline,
-            published=art.published,
-            modified=art.modified,
-            published_at=parse_lenient(art.published, art.language),
-            modified_at=parse_lenient(art.modified, art.language),
-            language=art.language,
-            text=art.text,
-            text_sha256=sha,
-            simhash=prints.simhash,
-            credits=[asdict(c) for c in art.credits],
-            outbound_links=list(art.outbound_links),
-            disclaimers=list(art.disclaimers),
-            alternates=[asdict(a) for a in art.alternates],
-            extra={
-                "site_name": art.site_name,
-                "canonical_declared": art.canonical_url,
-                "repeated_title_count": art.repeated_title_count,
-                "warnings": art.warnings,
-            },
-            is_current=True,
-            first_seen=now,
-            last_seen=now,
-        )
+        doc = Document(**_document_row(item, site_id, capture_id, url, prints, now))
         session.add(doc)
         session.flush()
         write_postings(session, doc.id, art.text, prints.winnowed)
-        doc.winnowed = True
     else:
         doc = existing
         doc.last_seen = now
@@ -158,6 +135,106 @@ def _store_page(session: Session, run_id: int, item: PageItem) -> int | None:
             doc.is_current = True
     _store_appearances(session, doc.id, item, now)
     return doc.id
+
+
+def _document_row(item: PageItem, site_id: int, capture_id: int, url: str, prints: TextPrints,
+                  now: datetime) -> dict[str, Any]:
+    """A new document version's columns (postings written with it, so `winnowed`)."""
+    art = item.article
+    assert art is not None
+    return {
+        "site_id": site_id,
+        "url": url,
+        "fetched_url": item.capture.final_url or item.capture.requested_url,
+        "capture_id": capture_id,
+        "title": art.title,
+        "byline": art.byline,
+        "published": art.published,
+        "modified": art.modified,
+        "published_at": parse_lenient(art.published, art.language),
+        "modified_at": parse_lenient(art.modified, art.language),
+        "language": art.language,
+        "text": art.text,
+        "text_sha256": prints.sha256,
+        "simhash": prints.simhash,
+        "credits": [asdict(c) for c in art.credits],
+        "outbound_links": list(art.outbound_links),
+        "disclaimers": list(art.disclaimers),
+        "alternates": [asdict(a) for a in art.alternates],
+        "extra": {
+            "site_name": art.site_name,
+            "canonical_declared": art.canonical_url,
+            "repeated_title_count": art.repeated_title_count,
+            "warnings": art.warnings,
+        },
+        "is_current": True,
+        "winnowed": True,
+        "first_seen": now,
+        "last_seen": now,
+    }
+
+
+def _store_pages(session: Session, run_id: int, pages: list[PageItem]) -> None:
+    """A batch of pages with a few statements, not a few per page: captures at once, and every page whose text is
+    a new version of a URL met once in the batch inserted together with its postings. Other pages (a text seen
+    before, a URL twice in the batch) take `_store_page`, one at a time, in order."""
+    if not pages:
+        return
+    sites: dict[str, int] = {name: site_id for name, site_id in session.execute(
+        select(Site.name, Site.id).where(Site.name.in_({p.site for p in pages})))}
+    captures = _insert_captures(session, run_id, [(sites.get(p.site), p.capture) for p in pages])
+    usable = [p for p in pages if not p.capture.error and p.article is not None and p.article.text.strip()
+              and p.site in sites]
+    urls = [document_url(p) for p in usable]
+    known: set[tuple[str, str]] = set()
+    distinct = list(dict.fromkeys(urls))
+    for at in range(0, len(distinct), 500):
+        known.update((url, sha) for url, sha in session.execute(
+            select(Document.url, Document.text_sha256).where(Document.url.in_(distinct[at:at + 500]))))
+    seen = {url for url, _ in known}
+    twice = {url for url in distinct if urls.count(url) > 1}
+    fresh: list[tuple[PageItem, dict[str, Any]]] = []
+    for page, url in zip(usable, urls, strict=True):
+        assert page.article is not None
+        if url in twice:
+            continue
+        prints = page.prints or _text_prints(page.article.text)
+        if (url, prints.sha256) in known:
+            continue
+        now = page.capture.fetched_at or utcnow()
+        fresh.append((page, _document_row(page, sites[page.site], captures[page.capture.requested_url], url,
+                                          prints, now)))
+    if fresh:
+        replaced = [row["url"] for _, row in fresh if row["url"] in seen]
+        for at in range(0, len(replaced), 500):
+            session.execute(update(Document).where(Document.url.in_(replaced[at:at + 500])).values(is_current=False))
+        ids = session.scalars(insert(Document).returning(Document.id, sort_by_parameter_order=True),
+                              [row for _, row in fresh]).all()
+        _insert_postings(session, [(doc_id, v) for doc_id, (page, _) in zip(ids, fresh, strict=True)
+                                   for v in _winnowed(page)])
+        for doc_id, (page, row) in zip(ids, fresh, strict=True):
+            _store_appearances(session, doc_id, page, row["first_seen"])
+    done = {id(page) for page, _ in fresh}
+    for page in usable:
+        if id(page) not in done:
+            _store_page(session, run_id, page)
+
+
+def _winnowed(page: PageItem) -> list[int]:
+    assert page.article is not None
+    return page.prints.winnowed if page.prints is not None else _text_prints(page.article.text).winnowed
+
+
+def _insert_captures(session: Session, run_id: int, records: list[tuple[int | None, CaptureRecord]]) -> dict[str, int]:
+    """Insert each capture once per (run, requested URL); {requested URL: capture id}."""
+    insert_ignore(session, Capture, [_capture_row(run_id, site_id, rec) for site_id, rec in records],
+                  ["run_id", "requested_url"])
+    wanted = list(dict.fromkeys(rec.requested_url for _, rec in records))
+    ids: dict[str, int] = {}
+    for at in range(0, len(wanted), 500):
+        ids.update((url, cid) for url, cid in session.execute(select(Capture.requested_url, Capture.id).where(
+            Capture.run_id == run_id, Capture.requested_url.in_(wanted[at:at + 500]))))
+    return ids
 
 
 def _store_appearances(session: Session, document_id: int, item: PageItem, now: datetime) -> None:
@@ -241,10 +318,9 @@ def store_items(session: Session, run_id: int, items: Iterable[PageItem | ImageI
     """
     items = list(items)
     add_requests(session, run_id, [entry for item in items if isinstance(item, PageItem) for entry in item.discovered])
+    _store_pages(session, run_id, [item for item in items if isinstance(item, PageItem)])
     for item in items:
-        if isinstance(item, PageItem):
-            _store_page(session, run_id, item)
-        else:
+        if isinstance(item, ImageItem):
             _store_image(session, run_id, item)
     mark_done(session, run_id, [item.request for item in items if item.request is not None])
 

@@ -11,7 +11,9 @@ Both paths return exactly what `brute_force` returns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import combinations, pairwise
+from math import comb
 from typing import Literal
 
 import numpy as np
@@ -21,7 +23,7 @@ Strategy = Literal["auto", "blocks", "scan"]
 MIN_BLOCK_BITS = 16
 _WORD = 64
 _MASK64 = (1 << _WORD) - 1
-_POPCOUNT8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+_POPCOUNT8 = np.array([i.bit_count() for i in range(256)], dtype=np.uint8)
 _BITWISE_COUNT = getattr(np, "bitwise_count", None)  # numpy >= 2
 
 
@@ -57,7 +59,7 @@ class HammingIndex:
         self.strategy: Strategy = strategy
         n_blocks = radius + 1
         edges = [bits * i // n_blocks for i in range(n_blocks + 1)]
-        self._blocks = [(lo, (1 << (hi - lo)) - 1) for lo, hi in zip(edges, edges[1:])]
+        self._blocks = [(lo, (1 << (hi - lo)) - 1) for lo, hi in pairwise(edges)]
         self._tables: list[dict[int, set[int]]] = [{} for _ in self._blocks] if strategy == "blocks" else []
         self._fps: dict[int, int] = {}
         self._words = (bits + _WORD - 1) // _WORD
@@ -136,38 +138,110 @@ class HammingIndex:
         return [(int(self._keys[i]), int(dist[i])) for i in idx[order]]
 
 
-def pairs_within(keys: npt.NDArray[np.int64], fps: npt.NDArray[np.uint64], radius: int,
-                 bits: int = 64) -> set[tuple[int, int]]:
-    """Every pair of keys (smaller first) whose 64-bit fingerprints are within `radius`, exactly.
+MAX_TABLE_BITS = 24  # a block's bucket table has 2**bits counters: 24 bits is 128 MB of int64 at most
 
-    All pairs at once, for a full link: the pigeonhole of the block tables (radius+1 blocks; two fingerprints within
-    the radius agree on one block), but each block's buckets are compared whole with numpy instead of one query per
-    fingerprint, so n fingerprints cost about (radius+1) * n^2 / 2^(bits/(radius+1)) popcounts instead of n^2.
+
+def _ball(width: int, radius: int) -> list[int]:
+    """Every mask of `width` bits with at most `radius` bits set (0 first)."""
+    return [sum(1 << b for b in bits) for r in range(radius + 1) for bits in combinations(range(width), r)]
+
+
+def plan_blocks(n: int, radius: int, bits: int = 64) -> int:
+    """How many blocks make the all-pairs search cheapest for n fingerprints (a cost model, not a measurement).
+
+    With m blocks, two fingerprints within `radius` are within radius // m on at least one block (pigeonhole).
+    Each block then costs one table lookup per fingerprint and mask of that ball, plus the candidates those
+    lookups return (n * n / 2**width per mask). Few wide blocks with a ball of masks beat many narrow exact blocks
+    as n grows: a million 64-bit simhashes at radius 8 need 3 blocks and ~720 masks, not 9 blocks whose buckets
+    hold ~7,800 fingerprints each."""
+    most = max(radius + 1, -(-bits // MAX_TABLE_BITS))  # more blocks than radius + 1 never help, but fit tables
+    best, best_cost = most, float("inf")
+    for m in range(1, most + 1):
+        widths = [bits * (i + 1) // m - bits * i // m for i in range(m)]
+        if max(widths) > MAX_TABLE_BITS:
+            continue
+        masks = [sum(comb(w, r) for r in range(radius // m + 1)) for w in widths]
+        cost = sum(k * n + k * n * n / 2 ** w for k, w in zip(masks, widths))
+        if cost < best_cost:
+            best, best_cost = m, cost
+    return best
+
+
+def pairs_within(keys: npt.NDArray[np.int64], fps: npt.NDArray[np.uint64], radius: int,
+                 bits: int = 64, blocks: int | None = None) -> set[tuple[int, int]]:
+    """Every pair of keys (smaller first) whose fingerprints (up to 64 bits) are within `radius`, exactly.
+
+    All pairs at once, for a full link, without one query per fingerprint: cut the fingerprints into `blocks`
+    (default: `plan_blocks`); pairs within the radius are within radius // blocks on some block. For every block
+    and every mask of that ball, each fingerprint whose block lacks the mask's highest bit (so every pair is met
+    once per mask) looks its block XOR the mask up in a bucket table (counts and offsets of the sorted block
+    values), and the candidates are verified by popcount, all in numpy, in slices of about a million.
     """
     if len(keys) != len(fps):
         raise ValueError("keys and fingerprints differ in length")
-    n_blocks = radius + 1
-    edges = [bits * i // n_blocks for i in range(n_blocks + 1)]
-    out: set[tuple[int, int]] = set()
-    for lo, hi in zip(edges, edges[1:]):
-        block = (fps >> np.uint64(lo)) & np.uint64((1 << (hi - lo)) - 1)
-        order = np.argsort(block, kind="stable")
-        sorted_block = block[order]
-        starts = np.flatnonzero(np.r_[True, sorted_block[1:] != sorted_block[:-1]])
-        ends = np.r_[starts[1:], len(order)]
-        for s, e in zip(starts, ends):
-            if e - s < 2:
-                continue
-            members = order[s:e]
-            group = fps[members]
-            for i in range(0, len(members), 2048):  # bounded memory for a crowded bucket
-                part = group[i:i + 2048]
-                dist = _popcount_rows(np.bitwise_xor(part[:, None], group[None, :]).reshape(-1, 1)).reshape(
-                    len(part), len(group)) if _BITWISE_COUNT is None else _BITWISE_COUNT(
-                    np.bitwise_xor(part[:, None], group[None, :]))
-                a_idx, b_idx = np.nonzero(dist <= radius)
-                for a, b in zip(members[i + a_idx], members[b_idx]):
-                    ka, kb = int(keys[a]), int(keys[b])
-                    if ka < kb:
-                        out.add((ka, kb))
-    return out
+    if not 0 < bits <= _WORD:
+        raise ValueError("pairs_within handles fingerprints of 1 to 64 bits")
+    n = len(fps)
+    m = blocks or plan_blocks(n, radius, bits)
+    if -(-bits // m) > MAX_TABLE_BITS:
+        raise ValueError(f"{m} blocks of {bits} bits are wider than {MAX_TABLE_BITS} bits")
+    found: list[npt.NDArray[np.int64]] = []
+    for i in range(m):
+        lo, hi = bits * i // m, bits * (i + 1) // m
+        table = _Buckets(((fps >> np.uint64(lo)) & np.uint64((1 << (hi - lo)) - 1)).astype(np.int64), hi - lo)
+        for mask in _ball(hi - lo, radius // m):
+            found.extend(table.pairs(fps, mask, radius))
+    if not found:
+        return set()
+    pairs = np.unique(np.concatenate(found))
+    a, b = keys[pairs // n], keys[pairs % n]
+    return {(int(x), int(y)) if x < y else (int(y), int(x)) for x, y in zip(a, b)}
+
+
+class _Buckets:
+    """One block's values as a bucket table: positions sorted by value, a count and an offset per value."""
+
+    def __init__(self, block: npt.NDArray[np.int64], width: int) -> None:
+        self.block = block
+        self.order = np.argsort(block, kind="stable")
+        self.counts = np.bincount(block, minlength=1 << width)
+        self.starts = np.concatenate(([0], np.cumsum(self.counts)[:-1]))
+        self.occupied = np.minimum(self.counts, 1).astype(np.uint8)  # small enough to stay in cache
+        self.without: dict[int, npt.NDArray[np.intp]] = {}  # bit -> positions whose block lacks it
+
+    def pairs(self, fps: npt.NDArray[np.uint64], mask: int, radius: int) -> Iterator[npt.NDArray[np.int64]]:
+        """Pairs (as i * n + j) whose blocks differ by exactly `mask` and whose fingerprints are within radius."""
+        if mask == 0:
+            rows = np.flatnonzero(self.counts[self.block] > 1)
+        else:
+            top = mask.bit_length() - 1
+            if top not in self.without:
+                self.without[top] = np.flatnonzero((self.block >> top) & 1 == 0)
+            rows = self.without[top]
+            rows = rows[self.occupied[self.block[rows] ^ mask] > 0]
+        wanted = self.block[rows] ^ mask
+        sizes = self.counts[wanted]
+        ends = np.cumsum(sizes)
+        at, n = 0, len(fps)
+        while at < len(rows):
+            stop = max(int(np.searchsorted(ends, (ends[at - 1] if at else 0) + 1_000_000, side="right")), at + 1)
+            part, size = rows[at:stop], sizes[at:stop]
+            if int(size.max()) == 1:
+                i, j = part, self.order[self.starts[wanted[at:stop]]]
+            else:
+                i = np.repeat(part, size)
+                offset = np.arange(len(i)) - np.repeat(np.cumsum(size) - size, size)
+                j = self.order[np.repeat(self.starts[wanted[at:stop]], size) + offset]
+                if mask == 0:
+                    keep = i < j
+                    i, j = i[keep], j[keep]
+            close = _count_bits(fps[i] ^ fps[j]) <= radius
+            yield i[close].astype(np.int64) * n + j[close]
+            at = stop
+
+
+def _count_bits(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    if _BITWISE_COUNT is not None:
+        counted: npt.NDArray[np.int64] = _BITWISE_COUNT(x).astype(np.int64)
+        return counted
+    return _popcount_rows(x.reshape(-1, 1))
