@@ -217,14 +217,23 @@ class Document(Base):
 
 
 class TextPosting(Base):
-    """One winnowed word k-gram fingerprint of a document version (compliance.fingerprints.passages): the inverted
-    index that finds rewritten and excerpted copies without holding any text in memory."""
+    """A winnowed word k-gram fingerprint of a document version: the inverted index of rewritten copies."""
 
     __tablename__ = "text_posting"
-    __table_args__ = (Index("ix_text_posting_fingerprint", "fingerprint"),)
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), primary_key=True)
     fingerprint: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # 63 bits: a signed BIGINT everywhere
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), primary_key=True)
+
+
+class PendingPosting(Base):
+    """Postings stored since the last link run, appended by the crawl; `link` moves them into `text_posting`."""
+
+    __tablename__ = "text_posting_pending"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    fingerprint: Mapped[int] = mapped_column(BigInteger)
 
 
 class Image(Base):

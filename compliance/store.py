@@ -63,7 +63,7 @@ def document_url(item: PageItem) -> str:
 
 
 def write_postings(session: Session, document_id: int, text: str, values: list[int] | None = None) -> int:
-    """The document's winnowed fingerprints into the inverted index (each value once); how many were written."""
+    """The document's winnowed fingerprints (each value once) for the inverted index; how many were written."""
     from compliance.fingerprints.passages import winnow
 
     if values is None:
@@ -72,23 +72,19 @@ def write_postings(session: Session, document_id: int, text: str, values: list[i
 
 
 def _insert_postings(session: Session, rows: list[tuple[int, int]]) -> int:
-    """(document id, fingerprint) rows into the inverted index, ignoring those already there."""
-    from compliance.models import TextPosting
+    """(document id, fingerprint) rows appended to the pending postings (`provenance link` indexes them)."""
+    from compliance.models import PendingPosting
 
     if not rows:
         return 0
     # Hundreds of rows per document, two integers each: straight to the driver's executemany (SQLAlchemy's
     # per-row parameter processing cost a crawl more than the inserts). Values are signed 64-bit, as stored.
-    table = TextPosting.__tablename__
+    table = PendingPosting.__tablename__
     marker = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
     session.flush()
     cursor = session.connection().connection.cursor()
     try:
-        cursor.executemany(
-            f"INSERT INTO {table} (document_id, fingerprint) VALUES ({marker}, {marker}) "
-            "ON CONFLICT (document_id, fingerprint) DO NOTHING",
-            rows,
-        )
+        cursor.executemany(f"INSERT INTO {table} (document_id, fingerprint) VALUES ({marker}, {marker})", rows)
     finally:
         cursor.close()
     return len(rows)

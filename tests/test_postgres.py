@@ -41,8 +41,9 @@ def test_crawl_link_audit_report_on_postgresql(pg_db: str, mockserver: dict[str,
         assert proc.returncode == 0, proc.stderr
     docs = _count(pg_db, "document")
     assert docs >= 8
-    # The batched store's driver-level postings insert and the frontier work on PostgreSQL too.
-    assert _count(pg_db, "(select distinct document_id from text_posting) as posted") == docs
+    # The batched store's driver-level postings insert and the frontier work on PostgreSQL too; postings wait in
+    # the pending table until a link run indexes them.
+    assert _count(pg_db, "(select distinct document_id from text_posting_pending) as posted") == docs
     assert _count(pg_db, "crawl_request") >= docs and _count(pg_db, "crawl_request where not done") == 0
     proc = run_cli("--db", pg_db, *publisher, cwd=tmp_path)  # again: a new run, nothing stored twice
     assert proc.returncode == 0, proc.stderr
@@ -50,6 +51,8 @@ def test_crawl_link_audit_report_on_postgresql(pg_db: str, mockserver: dict[str,
     for command in (["link"], ["audit"]):
         proc = run_cli("--db", pg_db, *command, cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
+    assert _count(pg_db, "(select distinct document_id from text_posting) as posted") == docs
+    assert _count(pg_db, "text_posting_pending") == 0
     proc = run_cli("report", "attribution", "--format", "json", "--db", pg_db, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)

@@ -71,8 +71,7 @@ def link(engine: Engine, pol: dict[str, float], *, full: bool = False,
     `progress` hears how many candidate text pairs are confirmed so far (a terminal shows it)."""
     with session_scope(engine) as session:
         pending = set(session.scalars(select(Document.id).where(*ELIGIBLE, Document.linked.is_(False))))
-        doc_rows, facts = link_documents(session, pol, None if full else pending, progress)
-        current = set(facts)
+        doc_rows, current = link_documents(session, pol, None if full else pending, progress)
         if full:
             new_docs = _write(session, "document", doc_rows, replace=True)
         else:  # drop the matches of versions no longer current; pairs among already-linked documents stay

@@ -6,20 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from compliance.attribution.candidates import (
+    ELIGIBLE,
+    current_prints,
+    posting_pairs,
+    simhash_pairs,
+    take_pending,
+)
 from compliance.attribution.direction import DocFacts, Refs, direction
-from compliance.fingerprints.index import HammingIndex, pairs_within
 from compliance.fingerprints.text import containment, shingles, words
-from compliance.models import Document, Site, TextPosting
+from compliance.models import Document, Site
 from compliance.store import write_postings
 
-ELIGIBLE = (Document.is_current.is_(True), Document.taken_down_at.is_(None), Document.simhash.is_not(None))
-# A fingerprint shared by more current documents than this is boilerplate (a footer, a wire-service sign-off): it
-# proposes no candidates. Copies share many fingerprints, so losing one costs nothing.
-POSTING_CAP = 50
+__all__ = ["ELIGIBLE", "Progress", "link_documents"]
 
 
 def _backfill_postings(session: Session) -> int:
@@ -36,54 +38,18 @@ def _backfill_postings(session: Session) -> int:
         done += len(batch)
 
 
-def _load_facts(session: Session) -> dict[int, DocFacts]:
-    rows = session.execute(
-        select(Document.id, Document.site_id, Site.role, Document.url, Document.simhash, Document.published_at,
-               Document.first_seen).join(Site, Site.id == Document.site_id).where(*ELIGIBLE)
-    ).all()
-    return {r[0]: DocFacts(r[0], r[1], r[2], r[3], int(r[4] or 0), r[5], r[6]) for r in rows}
-
-
-def _posting_candidates(session: Session, eligible: dict[int, DocFacts],
-                        only: Collection[int] | None = None) -> set[tuple[int, int]]:
-    """Pairs of current documents sharing a winnowed fingerprint that fewer than POSTING_CAP documents share
-    (with `only`, pairs that involve one of those documents, found through their own fingerprints).
-
-    One pass over the shared fingerprints' postings in fingerprint order (the index's order), streamed: only the
-    pairs are held, never the postings or the texts."""
-    if only is not None:
-        pairs: set[tuple[int, int]] = set()
-        ids = sorted(only)
-        for at in range(0, len(ids), 500):
-            pairs |= _shared_pairs(session, eligible, ids[at:at + 500])
-        keep = set(only)
-        return {(a, b) for a, b in pairs if a in keep or b in keep}
-    return _shared_pairs(session, eligible, None)
-
-
-def _shared_pairs(session: Session, eligible: dict[int, DocFacts], ids: list[int] | None) -> set[tuple[int, int]]:
-    base = select(TextPosting.fingerprint)
-    if ids is not None:
-        base = base.where(TextPosting.fingerprint.in_(
-            select(TextPosting.fingerprint).where(TextPosting.document_id.in_(ids))))
-    shared = base.group_by(TextPosting.fingerprint).having(func.count() > 1, func.count() <= POSTING_CAP).subquery()
-    rows = session.execute(
-        select(TextPosting.fingerprint, TextPosting.document_id)
-        .join(shared, shared.c.fingerprint == TextPosting.fingerprint)
-        .order_by(TextPosting.fingerprint, TextPosting.document_id)
-        .execution_options(yield_per=10_000)
-    )
-    pairs: set[tuple[int, int]] = set()
-    group: list[int] = []
-    current: int | None = None
-    for fingerprint, doc_id in rows:
-        if fingerprint != current:
-            pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
-            group, current = [], fingerprint
-        if doc_id in eligible:
-            group.append(doc_id)
-    pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1:])
-    return pairs
+def _load_facts(session: Session, ids: Collection[int]) -> dict[int, DocFacts]:
+    """The facts direction needs, for the documents of candidate pairs only (a few hundred ids per query)."""
+    wanted = sorted(ids)
+    facts: dict[int, DocFacts] = {}
+    for at in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(Document.id, Document.site_id, Site.role, Document.url, Document.simhash, Document.published_at,
+                   Document.first_seen).join(Site, Site.id == Document.site_id)
+            .where(*ELIGIBLE, Document.id.in_(wanted[at:at + 500]))
+        ).all()
+        facts.update((r[0], DocFacts(r[0], r[1], r[2], r[3], int(r[4] or 0), r[5], r[6])) for r in rows)
+    return facts
 
 
 class _Texts:
@@ -108,32 +74,32 @@ Progress = Callable[[int, int], None]  # (candidate pairs confirmed so far, all 
 
 
 def link_documents(session: Session, pol: dict[str, float], only: Collection[int] | None = None,
-                   progress: Progress | None = None) -> tuple[list[dict[str, Any]], dict[int, DocFacts]]:
-    """Match rows for documents (with `only`, for the pairs that involve one of those documents), and the current
-    documents they were chosen from.
+                   progress: Progress | None = None) -> tuple[list[dict[str, Any]], set[int]]:
+    """Match rows for documents (with `only`, for the pairs that involve one of those documents), and the ids of
+    the current documents they were chosen from.
 
-    Candidates come from two indexes over fingerprints, never from the texts: the 64-bit simhash within the policy
-    radius (near-identical copies) and the winnowed-fingerprint postings (rewritten and excerpted copies). Each
-    candidate pair's two texts are then read and confirmed: by 5-shingle containment (the simhash path's rule) or by
+    Candidates come from two indexes over fingerprints, never from the texts (`candidates.py`): the 64-bit simhash
+    within the policy radius (near-identical copies) and the winnowed-fingerprint postings (rewritten and excerpted
+    copies); only the candidates' facts are loaded. Each candidate pair's two texts are then read and confirmed: by 5-shingle containment (the simhash path's rule) or by
     passage alignment (`passages.confirm`: rewrites and excerpts, shared quotations alone never suffice). The
     matched passages (character offsets in both texts) are kept as evidence.
     """
     from compliance.fingerprints.passages import confirm
 
     _backfill_postings(session)
-    facts = _load_facts(session)
+    keys, prints = current_prints(session)
     radius = int(pol["simhash_radius"])
-    pairs = _posting_candidates(session, facts, only)
-    if only is None:  # every pair within the radius at once (bucketed by simhash block)
-        keys = np.fromiter(facts, dtype=np.int64, count=len(facts))
-        prints = np.fromiter((d.simhash for d in facts.values()), dtype=np.uint64, count=len(facts))
-        pairs |= pairs_within(keys, prints, radius)
-    else:  # the new documents' neighbours only
-        index = HammingIndex(bits=64, radius=radius)
-        for d in facts.values():
-            index.add(d.id, d.simhash)
-        for fact in (facts[i] for i in only if i in facts):
-            pairs.update((min(fact.id, o), max(fact.id, o)) for o, _ in index.query(fact.simhash) if o != fact.id)
+    probing = only is not None and len(only) * 4 < len(keys)  # else one pass over the index costs less
+    own = take_pending(session, only if probing and only is not None else ())
+    if probing:
+        pairs = posting_pairs(session, keys, only, own)
+    else:
+        pairs = posting_pairs(session, keys)
+        if only is not None:
+            new = set(only)
+            pairs = {p for p in pairs if p[0] in new or p[1] in new}
+    pairs |= simhash_pairs(keys, prints, radius, only)
+    facts = _load_facts(session, {d for pair in pairs for d in pair})
     texts = _Texts(session)
     site_names: dict[int, str] = {i: n for i, n in session.execute(select(Site.id, Site.name))}
     min_words = int(pol["min_words"])
@@ -181,7 +147,7 @@ def link_documents(session: Session, pol: dict[str, float], only: Collection[int
         })
     if progress is not None:
         progress(len(ordered_pairs), len(ordered_pairs))
-    return rows, facts
+    return rows, {int(k) for k in keys}
 
 
 MAX_PASSAGES = 200  # evidence kept per match; a report marks them

@@ -146,12 +146,13 @@ def _ball(width: int, radius: int) -> list[int]:
     return [sum(1 << b for b in bits) for r in range(radius + 1) for bits in combinations(range(width), r)]
 
 
-def plan_blocks(n: int, radius: int, bits: int = 64) -> int:
+def plan_blocks(n: int, radius: int, bits: int = 64, queries: int | None = None) -> int:
     """How many blocks make the all-pairs search cheapest for n fingerprints (a cost model, not a measurement).
 
     With m blocks, two fingerprints within `radius` are within radius // m on at least one block (pigeonhole).
     Each block then costs one table lookup per fingerprint and mask of that ball, plus the candidates those
-    lookups return (n * n / 2**width per mask). Few wide blocks with a ball of masks beat many narrow exact blocks
+    lookups return (n * n / 2**width per mask; `queries` instead of the first n when only some fingerprints look for
+    their neighbours). Few wide blocks with a ball of masks beat many narrow exact blocks
     as n grows: a million 64-bit simhashes at radius 8 need 3 blocks and ~720 masks, not 9 blocks whose buckets
     hold ~7,800 fingerprints each."""
     most = max(radius + 1, -(-bits // MAX_TABLE_BITS))  # more blocks than radius + 1 never help, but fit tables
@@ -161,28 +162,31 @@ def plan_blocks(n: int, radius: int, bits: int = 64) -> int:
         if max(widths) > MAX_TABLE_BITS:
             continue
         masks = [sum(comb(w, r) for r in range(radius // m + 1)) for w in widths]
-        cost = sum(k * n + k * n * n / 2 ** w for k, w in zip(masks, widths))
+        q = n if queries is None else queries
+        cost = sum(k * q + k * q * n / 2 ** w for k, w in zip(masks, widths, strict=True))
         if cost < best_cost:
             best, best_cost = m, cost
     return best
 
 
 def pairs_within(keys: npt.NDArray[np.int64], fps: npt.NDArray[np.uint64], radius: int,
-                 bits: int = 64, blocks: int | None = None) -> set[tuple[int, int]]:
+                 bits: int = 64, blocks: int | None = None,
+                 among: npt.NDArray[np.intp] | None = None) -> set[tuple[int, int]]:
     """Every pair of keys (smaller first) whose fingerprints (up to 64 bits) are within `radius`, exactly.
 
     All pairs at once, for a full link, without one query per fingerprint: cut the fingerprints into `blocks`
     (default: `plan_blocks`); pairs within the radius are within radius // blocks on some block. For every block
     and every mask of that ball, each fingerprint whose block lacks the mask's highest bit (so every pair is met
     once per mask) looks its block XOR the mask up in a bucket table (counts and offsets of the sorted block
-    values), and the candidates are verified by popcount, all in numpy, in slices of about a million.
+    values), and the candidates are verified by popcount, all in numpy, in slices of about a million. With `among`
+    (positions), only pairs involving one of those fingerprints: an incremental link's new documents.
     """
     if len(keys) != len(fps):
         raise ValueError("keys and fingerprints differ in length")
     if not 0 < bits <= _WORD:
         raise ValueError("pairs_within handles fingerprints of 1 to 64 bits")
     n = len(fps)
-    m = blocks or plan_blocks(n, radius, bits)
+    m = blocks or plan_blocks(n, radius, bits, None if among is None else len(among))
     if -(-bits // m) > MAX_TABLE_BITS:
         raise ValueError(f"{m} blocks of {bits} bits are wider than {MAX_TABLE_BITS} bits")
     found: list[npt.NDArray[np.int64]] = []
@@ -190,7 +194,7 @@ def pairs_within(keys: npt.NDArray[np.int64], fps: npt.NDArray[np.uint64], radiu
         lo, hi = bits * i // m, bits * (i + 1) // m
         table = _Buckets(((fps >> np.uint64(lo)) & np.uint64((1 << (hi - lo)) - 1)).astype(np.int64), hi - lo)
         for mask in _ball(hi - lo, radius // m):
-            found.extend(table.pairs(fps, mask, radius))
+            found.extend(table.pairs(fps, mask, radius, among))
     if not found:
         return set()
     pairs = np.unique(np.concatenate(found))
@@ -209,9 +213,13 @@ class _Buckets:
         self.occupied = np.minimum(self.counts, 1).astype(np.uint8)  # small enough to stay in cache
         self.without: dict[int, npt.NDArray[np.intp]] = {}  # bit -> positions whose block lacks it
 
-    def pairs(self, fps: npt.NDArray[np.uint64], mask: int, radius: int) -> Iterator[npt.NDArray[np.int64]]:
-        """Pairs (as i * n + j) whose blocks differ by exactly `mask` and whose fingerprints are within radius."""
-        if mask == 0:
+    def pairs(self, fps: npt.NDArray[np.uint64], mask: int, radius: int,
+              among: npt.NDArray[np.intp] | None = None) -> Iterator[npt.NDArray[np.int64]]:
+        """Pairs (as i * n + j) whose blocks differ by exactly `mask` and whose fingerprints are within radius
+        (with `among`: i among those positions, j anywhere, each pair possibly in both orders)."""
+        if among is not None:
+            rows = among[self.occupied[self.block[among] ^ mask] > 0]
+        elif mask == 0:
             rows = np.flatnonzero(self.counts[self.block] > 1)
         else:
             top = mask.bit_length() - 1
@@ -232,9 +240,9 @@ class _Buckets:
                 i = np.repeat(part, size)
                 offset = np.arange(len(i)) - np.repeat(np.cumsum(size) - size, size)
                 j = self.order[np.repeat(self.starts[wanted[at:stop]], size) + offset]
-                if mask == 0:
-                    keep = i < j
-                    i, j = i[keep], j[keep]
+            if mask == 0:  # a fingerprint's own bucket holds itself
+                keep = i < j if among is None else i != j
+                i, j = i[keep], j[keep]
             close = _count_bits(fps[i] ^ fps[j]) <= radius
             yield i[close].astype(np.int64) * n + j[close]
             at = stop

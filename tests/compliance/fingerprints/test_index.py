@@ -121,3 +121,30 @@ def test_plan_prefers_few_wide_blocks_as_the_corpus_grows() -> None:
     assert plan_blocks(1_000, 8) == 9  # narrow exact blocks: buckets stay small
     assert plan_blocks(1_000_000, 8) == 3  # a ball of masks over 21-bit blocks
     assert plan_blocks(0, 0) == 3  # one 64-bit table would not fit: three exact blocks
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(0, 39), st.lists(st.integers(0, 63), max_size=10)), max_size=30),
+       st.integers(min_value=0, max_value=10), st.integers(min_value=3, max_value=11),
+       st.sets(st.integers(0, 80)))
+def test_pairs_among_some_equal_brute_force(base: list[int], near: list[tuple[int, list[int]]], radius: int,
+                                            blocks: int, chosen: set[int]) -> None:
+    """An incremental link asks only for the pairs that involve its new fingerprints."""
+    import numpy as np
+
+    from compliance.fingerprints.index import pairs_within
+
+    fps = list(base) + base[:3]
+    for i, flips in near:
+        x = base[i % len(base)]
+        for b in flips:
+            x ^= 1 << b
+        fps.append(x)
+    among = sorted(c for c in chosen if c < len(fps))
+    keys = np.arange(len(fps), dtype=np.int64) * 5 + 1
+    want = {(int(keys[a]), int(keys[b])) for a in range(len(fps)) for b in range(a + 1, len(fps))
+            if (a in among or b in among) and (fps[a] ^ fps[b]).bit_count() <= radius}
+    got = pairs_within(keys, np.array(fps, dtype=np.uint64), radius, blocks=blocks,
+                       among=np.array(among, dtype=np.intp))
+    assert got == want
