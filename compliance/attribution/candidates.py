@@ -112,12 +112,15 @@ def _holds(sorted_ids: npt.NDArray[np.int64], doc_id: int) -> bool:
 
 
 # The documents holding some fingerprints, each fingerprint kept only when few documents hold it (the count stops
-# at POSTING_CAP + 1, inside the fingerprint index): one statement for both databases.
-_HOLDERS = text(
-    "SELECT t.fingerprint, t.document_id FROM text_posting t WHERE t.fingerprint IN :prints "
-    "AND (SELECT COUNT(*) FROM (SELECT 1 FROM text_posting c WHERE c.fingerprint = t.fingerprint LIMIT :over) "
-    "held) <= :cap"
-).bindparams(bindparam("prints", expanding=True))
+# at POSTING_CAP + 1, inside the fingerprint index). PostgreSQL takes the fingerprints as one array parameter (one
+# statement, planned once); SQLite as an expanded IN list.
+_HOLDING = ("SELECT t.fingerprint, t.document_id FROM text_posting t WHERE t.fingerprint {match} "
+            "AND (SELECT COUNT(*) FROM (SELECT 1 FROM text_posting c WHERE c.fingerprint = t.fingerprint "
+            "LIMIT :over) held) <= :cap")
+_HOLDERS = {
+    "postgresql": text(_HOLDING.format(match="= ANY(:prints)")),
+    "sqlite": text(_HOLDING.format(match="IN :prints")).bindparams(bindparam("prints", expanding=True)),
+}
 
 
 def probe(session: Session, prints: dict[int, list[int]]) -> dict[int, list[int]]:
@@ -125,9 +128,10 @@ def probe(session: Session, prints: dict[int, list[int]]) -> dict[int, list[int]
     most shared first, at most PROBE_CAP (each probe's count is logged; a capped probe says so)."""
     values = sorted({v for vs in prints.values() for v in vs})
     holders: dict[int, list[int]] = defaultdict(list)
+    statement = _HOLDERS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
     for at in range(0, len(values), 5_000):
-        for fingerprint, doc_id in session.execute(_HOLDERS, {"prints": values[at:at + 5_000],
-                                                              "over": POSTING_CAP + 1, "cap": POSTING_CAP}):
+        for fingerprint, doc_id in session.execute(statement, {"prints": values[at:at + 5_000],
+                                                               "over": POSTING_CAP + 1, "cap": POSTING_CAP}):
             holders[int(fingerprint)].append(int(doc_id))
     out: dict[int, list[int]] = {}
     for doc_id, mine in prints.items():

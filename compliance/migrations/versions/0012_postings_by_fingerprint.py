@@ -40,6 +40,10 @@ def upgrade() -> None:
     op.drop_index('ix_text_posting_fingerprint', table_name='text_posting')
     op.drop_table('text_posting')
     op.rename_table('text_posting_by_fingerprint', 'text_posting')
+    if op.get_bind().dialect.name == 'postgresql':  # constraint names follow the table's (SQLite keeps none)
+        op.execute('ALTER TABLE text_posting RENAME CONSTRAINT pk_text_posting_by_fingerprint TO pk_text_posting')
+        op.execute('ALTER TABLE text_posting RENAME CONSTRAINT fk_text_posting_by_fingerprint_document_id_document '
+                   'TO fk_text_posting_document_id_document')
 
 
 def downgrade() -> None:
