@@ -27,6 +27,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from link_scale import (  # the same generator and store path
+    AGG,
+    PUB,
+    Store,
+    _article,
+    _copy,
+    _item,
+)
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
@@ -38,7 +46,6 @@ from compliance.records import SiteSpec
 from compliance.runs import start_run
 from compliance.settings import policy
 from compliance.sites import register_all
-from link_scale import AGG, PUB, Store, _article, _copy, _item  # the same generator and store path
 
 DATABASE = "provenance_probe"
 
