@@ -223,7 +223,7 @@ class TextPosting(Base):
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     fingerprint: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # 63 bits: a signed BIGINT everywhere
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(primary_key=True)  # checked in text_posting_pending
 
 
 class PendingPosting(Base):
