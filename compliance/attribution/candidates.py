@@ -78,7 +78,8 @@ def take_pending(session: Session, keep: Collection[int] = ()) -> dict[int, list
         session.execute(text(
             "INSERT OR IGNORE INTO text_posting (fingerprint, document_id) SELECT fingerprint, document_id "
             "FROM text_posting_pending ORDER BY fingerprint, document_id"))
-        session.execute(delete(PendingPosting))
+        # Not the ORM's bulk delete: it would fetch every deleted row's id to synchronise the session.
+        session.execute(delete(PendingPosting).execution_options(synchronize_session=False))
     return dict(kept)
 
 
