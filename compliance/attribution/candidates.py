@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from compliance.fingerprints.index import pairs_within
@@ -63,10 +63,9 @@ def take_pending(session: Session, keep: Collection[int] = ()) -> dict[int, list
     """Move the pending postings into the index, sorted by fingerprint, in this transaction; return the moved
     fingerprints of the documents in `keep` (an incremental link's own probes)."""
     kept: dict[int, list[int]] = defaultdict(list)
-    if keep:
+    if keep:  # at the driver: hundreds of rows per document, two integers each
         wanted = set(keep)
-        for doc_id, fingerprint in session.execute(select(PendingPosting.document_id, PendingPosting.fingerprint)
-                                                   .execution_options(yield_per=50_000)):
+        for doc_id, fingerprint in _rows(session, "SELECT document_id, fingerprint FROM text_posting_pending", ()):
             if doc_id in wanted:
                 kept[doc_id].append(fingerprint)
     if session.get_bind().dialect.name == "postgresql":  # one statement: rows stored meanwhile stay pending
@@ -118,15 +117,26 @@ def _holds(sorted_ids: npt.NDArray[np.int64], doc_id: int) -> bool:
 
 
 # The documents holding some fingerprints, each fingerprint kept only when few documents hold it (the count stops
-# at POSTING_CAP + 1, inside the fingerprint index). PostgreSQL takes the fingerprints as one array parameter (one
-# statement, planned once); SQLite as an expanded IN list.
+# at POSTING_CAP + 1, inside the fingerprint index), run at the driver (a probe returns hundreds of rows):
+# PostgreSQL takes the fingerprints as one array parameter, SQLite as a list of parameters.
 _HOLDING = ("SELECT t.fingerprint, t.document_id FROM text_posting t WHERE t.fingerprint {match} "
             "AND (SELECT COUNT(*) FROM (SELECT 1 FROM text_posting c WHERE c.fingerprint = t.fingerprint "
-            "LIMIT :over) held) <= :cap")
-_HOLDERS = {
-    "postgresql": text(_HOLDING.format(match="= ANY(:prints)")),
-    "sqlite": text(_HOLDING.format(match="IN :prints")).bindparams(bindparam("prints", expanding=True)),
-}
+            "LIMIT {over}) held) <= {cap}")
+
+
+def _holders_sql(dialect: str, n: int) -> str:
+    match = "= ANY(%s)" if dialect == "postgresql" else f"IN ({', '.join('?' * n)})"
+    return _HOLDING.format(match=match, over=POSTING_CAP + 1, cap=POSTING_CAP)
+
+
+def _rows(session: Session, sql: str, params: Any) -> list[tuple[int, int]]:
+    """Integer pairs from a statement run on the session's connection, in its transaction."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def probe(session: Session, prints: dict[int, list[int]]) -> dict[int, list[int]]:
@@ -134,11 +144,12 @@ def probe(session: Session, prints: dict[int, list[int]]) -> dict[int, list[int]
     most shared first, at most PROBE_CAP (each probe's count is logged; a capped probe says so)."""
     values = sorted({v for vs in prints.values() for v in vs})
     holders: dict[int, list[int]] = defaultdict(list)
-    statement = _HOLDERS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    dialect = session.get_bind().dialect.name
     for at in range(0, len(values), 5_000):
-        for fingerprint, doc_id in session.execute(statement, {"prints": values[at:at + 5_000],
-                                                               "over": POSTING_CAP + 1, "cap": POSTING_CAP}):
-            holders[int(fingerprint)].append(int(doc_id))
+        chunk = values[at:at + 5_000]
+        params = (chunk,) if dialect == "postgresql" else tuple(chunk)
+        for fingerprint, doc_id in _rows(session, _holders_sql(dialect, len(chunk)), params):
+            holders[fingerprint].append(doc_id)
     out: dict[int, list[int]] = {}
     for doc_id, mine in prints.items():
         shared: dict[int, int] = defaultdict(int)
