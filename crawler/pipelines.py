@@ -38,6 +38,9 @@ class StorePipeline:
         busy_ms = int(settings.getfloat("PROVENANCE_STORE_BUSY_TIMEOUT") * 1000)
         self.engine = make_engine(settings.get("PROVENANCE_DB"), busy_timeout_ms=busy_ms)
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="provenance-store")
+        # One batch in the writer at a time: while it is written, items wait here with their responses, so a store
+        # slower than the crawl holds Scrapy back instead of queueing batches without bound (benchmarks/RESULTS.md).
+        self._writing = asyncio.Lock()
         self.buffer: list[PageItem | ImageItem] = []
         self.failure: str | None = None
         self._ticker: asyncio.Task[None] | None = None
@@ -68,11 +71,12 @@ class StorePipeline:
         return item
 
     async def flush(self) -> None:
-        if not self.buffer or self.failure is not None:
-            return
-        batch, self.buffer = self.buffer, []
-        # Shielded: cancelling the timer task at close must not cancel a batch still queued for the writer.
-        await asyncio.shield(asyncio.get_running_loop().run_in_executor(self.writer, self._write, batch))
+        async with self._writing:
+            if not self.buffer or self.failure is not None:
+                return
+            batch, self.buffer = self.buffer, []
+            # Shielded: cancelling the timer task at close must not cancel a batch being written.
+            await asyncio.shield(asyncio.get_running_loop().run_in_executor(self.writer, self._write, batch))
 
     def _write(self, batch: list[PageItem | ImageItem]) -> None:
         """Runs in the writer thread: one transaction for the batch, retried; a final failure stops the crawl."""
