@@ -41,7 +41,7 @@ Floats = npt.NDArray[np.float64]
 
 
 def normalise(text: str, service: Service = NO_SERVICE) -> str:
-    """Case folded, URLs, addresses and digits folded to placeholders, the addressee's names and hosts to one word."""
+    """Case folded; URLs, addresses and digits folded to one marker word each, the addressee's names and hosts too."""
     text = text[:HEAD]
     text = _URL.sub(" url ", text)
     text = _EMAIL.sub(" email ", text)

@@ -114,7 +114,7 @@ def _with_spaces(text: str, start: int, url: str, end: int) -> tuple[str, int]:
 
 
 def is_redacted(url: str) -> bool:
-    """True when GitHub or Lumen replaced part of the URL: it cannot be matched to anything."""
+    """True when a redaction marker replaced part of the URL: it cannot be matched to anything."""
     return bool(_REDACTION_RE.search(url))
 
 
@@ -225,7 +225,7 @@ def _form_role(line: str) -> str | None:
     return None
 
 
-# A service's own subdomains; any other `<name>.<service host>` (`name.github.io`) is a user's hosted site.
+# A service's own subdomains; any other `<name>.<service host>` is a user's hosted site.
 _SERVICE_LABELS = frozenset({"www", "m", "gist", "api", "raw", "help", "docs", "support", "status", "pages", "blog"})
 # Code hosts, where `host/<name>` is an account page: who, never the material itself.
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
