@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
@@ -193,8 +194,8 @@ def _store_pages(session: Session, run_id: int, pages: list[PageItem]) -> None:
         known.update((url, sha) for url, sha in session.execute(
             select(Document.url, Document.text_sha256).where(Document.url.in_(distinct[at:at + 500]))))
     seen = {url for url, _ in known}
-    twice = {url for url in distinct if urls.count(url) > 1}
-    fresh: list[tuple[PageItem, dict[str, Any]]] = []
+    twice = {url for url, n in Counter(urls).items() if n > 1}
+    fresh: list[tuple[PageItem, dict[str, Any], list[int]]] = []
     for page, url in zip(usable, urls, strict=True):
         assert page.article is not None
         if url in twice:
@@ -204,26 +205,21 @@ def _store_pages(session: Session, run_id: int, pages: list[PageItem]) -> None:
             continue
         now = page.capture.fetched_at or utcnow()
         fresh.append((page, _document_row(page, sites[page.site], captures[page.capture.requested_url], url,
-                                          prints, now)))
+                                          prints, now), prints.winnowed))
     if fresh:
-        replaced = [row["url"] for _, row in fresh if row["url"] in seen]
+        replaced = [row["url"] for _, row, _ in fresh if row["url"] in seen]
         for at in range(0, len(replaced), 500):
             session.execute(update(Document).where(Document.url.in_(replaced[at:at + 500])).values(is_current=False))
         ids = session.scalars(insert(Document).returning(Document.id, sort_by_parameter_order=True),
-                              [row for _, row in fresh]).all()
-        _insert_postings(session, [(doc_id, v) for doc_id, (page, _) in zip(ids, fresh, strict=True)
-                                   for v in _winnowed(page)])
-        for doc_id, (page, row) in zip(ids, fresh, strict=True):
+                              [row for _, row, _ in fresh]).all()
+        _insert_postings(session, [(doc_id, v) for doc_id, (_, _, winnowed) in zip(ids, fresh, strict=True)
+                                   for v in winnowed])
+        for doc_id, (page, row, _) in zip(ids, fresh, strict=True):
             _store_appearances(session, doc_id, page, row["first_seen"])
-    done = {id(page) for page, _ in fresh}
+    done = {id(page) for page, _, _ in fresh}
     for page in usable:
         if id(page) not in done:
             _store_page(session, run_id, page)
-
-
-def _winnowed(page: PageItem) -> list[int]:
-    assert page.article is not None
-    return page.prints.winnowed if page.prints is not None else _text_prints(page.article.text).winnowed
 
 
 def _insert_captures(session: Session, run_id: int, records: list[tuple[int | None, CaptureRecord]]) -> dict[str, int]:

@@ -91,6 +91,17 @@ def test_all_pairs_within_the_radius_equal_brute_force(base: list[int], near: li
     assert got == want
 
 
+def _with_near_copies(base: list[int], near: list[tuple[int, list[int]]]) -> list[int]:
+    """The prints, three of them again (crowded buckets), and copies with the given bits flipped."""
+    fps = list(base) + base[:3]
+    for i, flips in near:
+        x = base[i % len(base)]
+        for b in flips:
+            x ^= 1 << b
+        fps.append(x)
+    return fps
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=1, max_size=40),
        st.lists(st.tuples(st.integers(0, 39), st.lists(st.integers(0, 63), max_size=10)), max_size=30),
@@ -103,12 +114,7 @@ def test_all_pairs_equal_brute_force_whatever_the_blocks(base: list[int], near: 
 
     from compliance.fingerprints.index import pairs_within
 
-    fps = list(base) + base[:3]
-    for i, flips in near:
-        x = base[i % len(base)]
-        for b in flips:
-            x ^= 1 << b
-        fps.append(x)
+    fps = _with_near_copies(base, near)
     keys = np.arange(len(fps), dtype=np.int64) * 5 + 1
     want = {(int(keys[a]), int(keys[b])) for a in range(len(fps)) for b in range(a + 1, len(fps))
             if (fps[a] ^ fps[b]).bit_count() <= radius}
@@ -135,12 +141,7 @@ def test_pairs_among_some_equal_brute_force(base: list[int], near: list[tuple[in
 
     from compliance.fingerprints.index import pairs_within
 
-    fps = list(base) + base[:3]
-    for i, flips in near:
-        x = base[i % len(base)]
-        for b in flips:
-            x ^= 1 << b
-        fps.append(x)
+    fps = _with_near_copies(base, near)
     among = sorted(c for c in chosen if c < len(fps))
     keys = np.arange(len(fps), dtype=np.int64) * 5 + 1
     want = {(int(keys[a]), int(keys[b])) for a in range(len(fps)) for b in range(a + 1, len(fps))
